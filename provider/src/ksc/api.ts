@@ -1,0 +1,173 @@
+// The typed surface of the KSC Open API client that the resource layer programs against.
+// The client (this folder) implements it; the resources (../resources) only ever see these types,
+// so they can be unit-tested against an in-memory fake and run against a real server or the emulator.
+// Nothing here knows Pulumi.
+
+/** A decoded KSC `params` value: plain JS values, with 64-bit longs and other typed values kept apart. */
+export type KscValue =
+  | string
+  | number
+  | boolean
+  | null
+  | KscLong
+  | KscTyped
+  | KscValue[]
+  | KscParams;
+export interface KscParams {
+  [key: string]: KscValue;
+}
+/** A 64-bit integer (`{"type":"long","value":N}` on the wire). Kept distinct from a 32-bit int. */
+export class KscLong {
+  constructor(public readonly value: number) {}
+  toJSON(): number {
+    return this.value;
+  }
+}
+/** datetime, date, binary, float, double — kept as their wire type and string/number value. */
+export class KscTyped {
+  constructor(
+    public readonly type: "datetime" | "date" | "binary" | "float" | "double",
+    public readonly value: string | number,
+  ) {}
+}
+
+/** One distribution point as listed by GetUpdateAgentsList / GetUpdateAgentsDisplayInfoForHost. */
+export interface UpdateAgentDisplayInfo {
+  hostId: string;
+  displayName: string;
+  isConnectionGateway: boolean;
+}
+
+/** A managed device as returned by FindHosts (only the fields the provider asks for). */
+export interface HostRecord {
+  hostId: string; // KLHST_WKS_HOSTNAME
+  displayName: string; // KLHST_WKS_DN
+  groupId: number; // KLHST_WKS_GROUPID
+  fqdn?: string; // KLHST_WKS_FQDN
+  [attribute: string]: unknown;
+}
+
+export interface GroupRecord {
+  id: number;
+  name: string;
+  parentId: number | null;
+  fullName?: string; // grp_full_name
+}
+
+/** Policy common attributes (KLPOL_*) decoded to friendly names; `raw` keeps the decoded params. */
+export interface PolicyRecord {
+  id: number;
+  displayName: string;
+  product: string;
+  version: string;
+  groupId: number;
+  active: boolean;
+  roaming: boolean;
+  acceptParent: boolean;
+  forceDistribToChildren: boolean;
+  inherited: boolean;
+  raw: KscParams;
+}
+
+export interface NewPolicy {
+  displayName: string;
+  product: string;
+  version: string;
+  groupId: number;
+  active?: boolean;
+  acceptParent?: boolean;
+  forceDistribToChildren?: boolean;
+}
+
+export type PolicyDataChange = Partial<
+  Pick<NewPolicy, "displayName" | "active" | "acceptParent" | "forceDistribToChildren">
+>;
+
+/** A structured FindHosts/FindGroups filter; the client renders and escapes it (never string-concatenate). */
+export type HostFilter =
+  | { op: "=" | "<>" | "<" | ">" | "<=" | ">="; attribute: string; value: string | number | boolean }
+  | { op: "and" | "or"; clauses: HostFilter[] }
+  | { op: "not"; clause: HostFilter };
+
+export interface SessionApi {
+  /** Ensure a session exists (logs in once); normally implicit on first call. */
+  ensure(): Promise<void>;
+  ping(): Promise<void>;
+  createToken(): Promise<string>;
+  /** End the session if one is open (idempotent). */
+  end(): Promise<void>;
+}
+
+export interface UaControlApi {
+  getAssignUasAutomatically(): Promise<boolean>;
+  setAssignUasAutomatically(enabled: boolean): Promise<void>;
+  getDefaultUpdateAgentRegistrationInfo(): Promise<KscParams>;
+  registerUpdateAgent(uaInfo: KscParams): Promise<void>;
+  /** Replaces the whole object, scope included: always pass the full object (read-modify-write). */
+  modifyUpdateAgent(uaInfo: KscParams): Promise<void>;
+  unregisterUpdateAgent(hostId: string): Promise<void>;
+  /** Throws a KscError with isNotFound(err) === true when the host is not a DP. */
+  getUpdateAgentInfo(hostId: string): Promise<KscParams>;
+  getUpdateAgentsList(): Promise<UpdateAgentDisplayInfo[]>;
+  getUpdateAgentsDisplayInfoForHost(hostId: string): Promise<UpdateAgentDisplayInfo[]>;
+}
+
+export interface HostGroupApi {
+  groupIdGroups(): Promise<number>;
+  groupIdUnassigned(): Promise<number>;
+  getGroupId(parentId: number, name: string): Promise<number>;
+  getSubgroups(groupId: number, depth: number): Promise<KscParams[]>;
+  addGroup(name: string, parentId: number): Promise<number>;
+  /** FindHosts + ChunkAccessor paging + Release, as one call. */
+  findHosts(filter: HostFilter, fields: string[]): Promise<HostRecord[]>;
+  findGroups(filter: HostFilter, fields?: string[]): Promise<GroupRecord[]>;
+  getHostInfo(hostId: string, fields: string[]): Promise<KscParams>;
+}
+
+export interface PolicyApi {
+  addPolicy(policy: NewPolicy): Promise<number>;
+  getPolicyData(policyId: number): Promise<PolicyRecord>;
+  updatePolicyData(policyId: number, change: PolicyDataChange): Promise<void>;
+  deletePolicy(policyId: number): Promise<void>;
+  getPoliciesForGroup(groupId: number): Promise<PolicyRecord[]>;
+  getEffectivePoliciesForGroup(groupId: number): Promise<PolicyRecord[]>;
+  /** Opens an SsContents handle for the policy's current revision. Release it with ssContents.release. */
+  getPolicyContents(policyId: number, lifetimeMs?: number): Promise<string>;
+}
+
+export interface SsContentsApi {
+  getNames(handle: string, product: string, version: string): Promise<string[]>;
+  read(handle: string, product: string, version: string, section: string): Promise<KscParams>;
+  update(handle: string, product: string, version: string, section: string, data: KscParams): Promise<void>;
+  add(handle: string, product: string, version: string, section: string, data: KscParams): Promise<void>;
+  replace(handle: string, product: string, version: string, section: string, data: KscParams): Promise<void>;
+  clear(handle: string, product: string, version: string, section: string, data: KscParams): Promise<void>;
+  delete(handle: string, product: string, version: string, section: string, data: KscParams): Promise<void>;
+  apply(handle: string): Promise<void>;
+  release(handle: string): Promise<void>;
+}
+
+/** Helpers over SsContents for a policy: open, do, (apply), always release. */
+export interface PolicySettingsApi {
+  readSection(policyId: number, product: string, version: string, section: string): Promise<KscParams>;
+  readAllSections(policyId: number, product: string, version: string): Promise<Record<string, KscParams>>;
+  /** Ss_Replace of the given variables in one section, then Ss_Apply; handle always released. */
+  replaceInSection(
+    policyId: number,
+    product: string,
+    version: string,
+    section: string,
+    data: KscParams,
+  ): Promise<void>;
+}
+
+export interface KscClient {
+  readonly session: SessionApi;
+  readonly uaControl: UaControlApi;
+  readonly hostGroup: HostGroupApi;
+  readonly policy: PolicyApi;
+  readonly ssContents: SsContentsApi;
+  readonly policySettings: PolicySettingsApi;
+  /** Ends the session; the client can no longer be used. */
+  close(): Promise<void>;
+}
