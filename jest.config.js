@@ -5,10 +5,12 @@
 const tsJest = ["ts-jest", { isolatedModules: true, tsconfig: "tsconfig.base.json" }];
 const common = { testEnvironment: "node", transform: { "^.+\\.ts$": tsJest }, roots: ["<rootDir>"], modulePathIgnorePatterns: ["<rootDir>/.*/dist/", "<rootDir>/bin/"] };
 module.exports = {
+  // A global option (jest ignores it per project); engine and fault tests raise it per file.
+  testTimeout: 60000,
   projects: [
     { ...common, displayName: "unit", testMatch: ["**/*.test.ts"], testPathIgnorePatterns: ["/node_modules/", "\\.emu\\.test\\.ts$", "\\.engine\\.test\\.ts$", "\\.fault\\.test\\.ts$"] },
-    { ...common, displayName: "emulator", testMatch: ["**/*.emu.test.ts"], testTimeout: 30000 },
-    { ...common, displayName: "engine", testMatch: ["**/*.engine.test.ts"], testTimeout: 600000 },
-    { ...common, displayName: "fault", testMatch: ["**/*.fault.test.ts"], testTimeout: 900000 },
+    { ...common, displayName: "emulator", testMatch: ["**/*.emu.test.ts"] },
+    { ...common, displayName: "engine", testMatch: ["**/*.engine.test.ts"] },
+    { ...common, displayName: "fault", testMatch: ["**/*.fault.test.ts"] },
   ],
 };

@@ -4,15 +4,7 @@
 // Nothing here knows Pulumi.
 
 /** A decoded KSC `params` value: plain JS values, with 64-bit longs and other typed values kept apart. */
-export type KscValue =
-  | string
-  | number
-  | boolean
-  | null
-  | KscLong
-  | KscTyped
-  | KscValue[]
-  | KscParams;
+export type KscValue = string | number | boolean | null | KscLong | KscTyped | KscValue[] | KscParams;
 export interface KscParams {
   [key: string]: KscValue;
 }

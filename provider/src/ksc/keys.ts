@@ -122,7 +122,9 @@ function namesOf(table: Table): KeyNames {
 export function resolveKeyNames(overrides: unknown = {}, source = "key-name overrides"): KeyNames {
   const names = namesOf(DEFAULT_KEYS) as unknown as Record<string, Record<string, string>>;
   if (overrides === null || typeof overrides !== "object" || Array.isArray(overrides)) {
-    throw new Error(`${source}: must be a JSON object of groups, e.g. {"dp": {"pushServerPort": "RealName"}}`);
+    throw new Error(
+      `${source}: must be a JSON object of groups, e.g. {"dp": {"pushServerPort": "RealName"}}`,
+    );
   }
   for (const [group, entries] of Object.entries(overrides as Record<string, unknown>)) {
     if (group.startsWith("$")) continue; // "$comment", "$schema", …

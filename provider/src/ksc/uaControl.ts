@@ -1,0 +1,76 @@
+// UaControl: distribution points ("update agents") and connection gateways (reference §3.1).
+import { KscParams, UaControlApi, UpdateAgentDisplayInfo } from "./api";
+import { asArray, asBoolean, asParams, asString, optBoolean, optString } from "./codec";
+import { Caller, IDEMPOTENT_WRITE, READ, WRITE } from "./connection";
+import { KeyNames } from "./keys";
+
+export class UaControlClient implements UaControlApi {
+  constructor(
+    private readonly c: Caller,
+    private readonly keys: KeyNames,
+  ) {}
+
+  async getAssignUasAutomatically(): Promise<boolean> {
+    const m = "UaControl.GetAssignUasAutomatically";
+    const r = await this.c.call(m, {}, READ);
+    return asBoolean(r.PxgRetVal, `${m} PxgRetVal`);
+  }
+
+  async setAssignUasAutomatically(enabled: boolean): Promise<void> {
+    await this.c.call("UaControl.SetAssignUasAutomatically", { bEnabled: enabled }, IDEMPOTENT_WRITE);
+  }
+
+  async getDefaultUpdateAgentRegistrationInfo(): Promise<KscParams> {
+    const m = "UaControl.GetDefaultUpdateAgentRegistrationInfo";
+    const r = await this.c.call(m, {}, READ);
+    return asParams(r.pUaInfo, `${m} pUaInfo`);
+  }
+
+  /** Throws if the host already is a DP (reference §3.1): not repeated on transient failures. */
+  async registerUpdateAgent(uaInfo: KscParams): Promise<void> {
+    await this.c.call("UaControl.RegisterUpdateAgent", { pUaInfo: uaInfo }, WRITE);
+  }
+
+  /** Replaces the whole DP object, so repeating it gives the same result. */
+  async modifyUpdateAgent(uaInfo: KscParams): Promise<void> {
+    await this.c.call("UaControl.ModifyUpdateAgent", { pUaInfo: uaInfo }, IDEMPOTENT_WRITE);
+  }
+
+  /** Not repeated on transient failures: a repeat after success would fail with "not found". */
+  async unregisterUpdateAgent(hostId: string): Promise<void> {
+    await this.c.call("UaControl.UnregisterUpdateAgent", { wstrUaHostId: hostId }, WRITE);
+  }
+
+  async getUpdateAgentInfo(hostId: string): Promise<KscParams> {
+    const m = "UaControl.GetUpdateAgentInfo";
+    const r = await this.c.call(m, { wstrUaHostId: hostId }, READ);
+    return asParams(r.pUaInfo, `${m} pUaInfo`);
+  }
+
+  async getUpdateAgentsList(): Promise<UpdateAgentDisplayInfo[]> {
+    const m = "UaControl.GetUpdateAgentsList";
+    const r = await this.c.call(m, {}, READ);
+    return asArray(r.pUasArr, `${m} pUasArr`).map((e, i) => this.displayInfo(e, `${m} pUasArr[${i}]`));
+  }
+
+  async getUpdateAgentsDisplayInfoForHost(hostId: string): Promise<UpdateAgentDisplayInfo[]> {
+    const m = "UaControl.GetUpdateAgentsDisplayInfoForHost";
+    const r = await this.c.call(m, { wstrHostId: hostId }, READ);
+    return asArray(r.pUaInfo, `${m} pUaInfo`).map((e, i) => this.displayInfo(e, `${m} pUaInfo[${i}]`));
+  }
+
+  /** Registers a connection gateway in a DMZ (reference §3.1); not used by the resources yet. */
+  async registerDmzGateway(cgInfo: KscParams): Promise<void> {
+    await this.c.call("UaControl.RegisterDmzGateway", { pCgInfo: cgInfo }, WRITE);
+  }
+
+  private displayInfo(v: KscParams[string], where: string): UpdateAgentDisplayInfo {
+    const p = asParams(v, where);
+    const k = this.keys.dpDisplay;
+    return {
+      hostId: asString(p[k.hostId], `${where}.${k.hostId}`),
+      displayName: optString(p[k.displayName]) ?? "",
+      isConnectionGateway: optBoolean(p[k.isConnectionGateway]) ?? false,
+    };
+  }
+}
