@@ -2,7 +2,18 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["**/dist/**", "**/node_modules/**", "bin/**", ".pulumi-*/**", "coverage/**", "**/*.js", "**/*.mjs", "**/sdk-gen/**"] },
+  {
+    ignores: [
+      "**/dist/**",
+      "**/node_modules/**",
+      "bin/**",
+      ".pulumi-*/**",
+      "coverage/**",
+      "**/*.js",
+      "**/*.mjs",
+      "**/sdk-gen/**",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

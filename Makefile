@@ -1,0 +1,100 @@
+# pulumi-ksc: the verbs. `make help` lists them; README.md explains them.
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+# The Pulumi CLI version: its one source of truth is tools/pulumi-cli/go.mod.
+PULUMI_VERSION := $(shell awk '$$1 == "github.com/pulumi/pulumi/pkg/v3" { print $$2 }' tools/pulumi-cli/go.mod)
+# Emulator port (13299 is a real Administration Server's Open API port).
+PORT ?= 13299
+JEST := npx jest
+# The offline Pulumi environment (tools/engine/offline.env) for commands run from here.
+PULUMI_ENV := scripts/pulumi-env.sh
+
+.PHONY: help install build pulumi emulator demo test test-unit test-emulator test-e2e test-fault bench lint \
+	docs clean distclean
+
+help:
+	@echo "pulumi-ksc (Pulumi CLI $(PULUMI_VERSION))"
+	@echo "  make install        npm ci (exactly package-lock.json)"
+	@echo "  make build          compile provider, emulator and the pulumi runner (tsc -b)"
+	@echo "  make pulumi         the Pulumi CLI $(PULUMI_VERSION) and its plugins in bin/ (built once)"
+	@echo "  make emulator       run the KSC Open API emulator on PORT=$(PORT)"
+	@echo "  make demo           the main job (placeholder for now)"
+	@echo "  make test           lint, then unit, emulator, engine (e2e) and fault tests"
+	@echo "  make test-unit | test-emulator | test-e2e | test-fault    one tier"
+	@echo "  make lint           eslint, prettier --check, tsc type check"
+	@echo "  make bench | docs   (placeholders)"
+	@echo "  make clean          remove build output and test stacks (keeps bin/pulumi and .pulumi-state)"
+	@echo "  make distclean      clean, plus bin/ and .pulumi-home (keeps .pulumi-state: it may describe real servers)"
+
+# A fresh clone installs once; an existing node_modules is never reinstalled behind anyone's back.
+node_modules:
+	npm ci
+
+install:
+	npm ci
+
+build: | node_modules
+	npx tsc -b provider emulator tools/pulumi-run
+
+# The CLI (tools/pulumi-cli/build.sh: built with Go, or linked from PULUMI_CLI / a matching `pulumi` on
+# PATH; nothing to do when bin/pulumi already is $(PULUMI_VERSION)), the dynamic-provider plugin shipped
+# in @pulumi/pulumi, and bin/pulumi-ksc-run (tools/pulumi-run).
+pulumi: | node_modules
+	tools/pulumi-cli/build.sh
+	@test -x node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs || \
+	  { echo "node_modules/@pulumi/pulumi is missing: run make install" >&2; exit 1; }
+	ln -sfn ../node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs bin/pulumi-resource-pulumi-nodejs
+	npx tsc -b tools/pulumi-run
+	ln -sfn ../tools/pulumi-run/pulumi-ksc-run bin/pulumi-ksc-run
+	@$(PULUMI_ENV) bash -c 'echo "make pulumi: in the offline environment, $$(command -v pulumi) is $$(pulumi version)"'
+
+emulator: build
+	node emulator/dist/main.js --port $(PORT)
+
+demo: build pulumi
+	@echo "make demo: placeholder. It will start the emulator, run examples/ with bin/pulumi-ksc-run"
+	@echo "(up, preview --expect-no-changes, a drift and refresh, destroy) and show the console state."
+
+# Tiers in order, stopping at the first failure. Per-tier timeouts are given here: Jest 29 ignores
+# testTimeout inside `projects`.
+test:
+	$(MAKE) lint
+	$(MAKE) test-unit
+	$(MAKE) test-emulator
+	$(MAKE) test-e2e
+	$(MAKE) test-fault
+
+test-unit: build
+	$(JEST) --selectProjects unit
+
+test-emulator: build
+	$(JEST) --selectProjects emulator --testTimeout=30000
+
+test-e2e: build pulumi
+	$(JEST) --selectProjects engine --testTimeout=600000
+
+# Fault tests may not exist yet.
+test-fault: build
+	$(JEST) --selectProjects fault --testTimeout=900000 --passWithNoTests
+
+bench: build pulumi
+	@echo "make bench: placeholder. It will time plan/apply of many distribution points against the emulator."
+
+lint: build
+	npx eslint .
+	npx prettier --check .
+	npx tsc -p tsconfig.json
+
+docs:
+	@echo "make docs: placeholder. It will generate the resource reference from schema.json."
+
+clean:
+	rm -rf provider/dist emulator/dist tools/pulumi-run/dist .stacks coverage
+	find . -name '*.tsbuildinfo' -not -path './node_modules/*' -delete
+	rm -f bin/pulumi-ksc-run bin/pulumi-resource-pulumi-nodejs bin/pulumi.tmp
+
+distclean: clean
+	rm -rf bin .pulumi-home
