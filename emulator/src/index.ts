@@ -1,0 +1,251 @@
+// ksc-emulator: a local Kaspersky Security Center Open API, for examples, tests and benchmarks.
+//   const emu = await startEmulator({ port: 0, tls: false });  …  await emu.stop();
+import * as fs from "fs";
+import * as http from "http";
+import * as https from "https";
+import type { AddressInfo } from "net";
+import * as os from "os";
+import * as path from "path";
+import { Backend } from "./backend";
+import { ensureCertificate } from "./cert";
+import { FaultConfig, FaultInjector } from "./faults";
+import { ClassHandler } from "./handler";
+import { chunkAccessorHandler } from "./handlers/chunkAccessor";
+import { hostGroupHandler } from "./handlers/hostGroup";
+import { Models } from "./handlers/models";
+import { policyHandler } from "./handlers/policy";
+import { sessionHandler } from "./handlers/session";
+import { ssContentsHandler } from "./handlers/ssContents";
+import { uaControlHandler } from "./handlers/uaControl";
+import { KeyNames, loadKeyNames } from "./keys";
+import { ChunkAccessorModel } from "./models/chunkAccessor";
+import { HostGroupModel } from "./models/hostGroup";
+import { PolicyModel } from "./models/policy";
+import { SessionModel } from "./models/session";
+import { SsContentsModel } from "./models/ssContents";
+import { UaControlModel } from "./models/uaControl";
+import { seedState, SeedOption } from "./seed";
+import { ApiServer } from "./server";
+import { deserializeState, State, writeStateAtomically } from "./state";
+import { statusText } from "./status";
+
+export type { FaultConfig, TransientKind } from "./faults";
+export type { KeyNames } from "./keys";
+export { PROPOSED_KEY_NAMES, PROPOSED_SERVES_HOST_AS_PUSH_SERVER } from "./keys";
+export type { SeedOption } from "./seed";
+export type { StatusReport } from "./status";
+
+export const DEFAULT_USER = "admin";
+export const DEFAULT_PASSWORD = "KscEmulator-Pa55";
+
+export interface EmulatorOptions {
+  /** 0 = a random free port */
+  port?: number;
+  /** listen address (default 127.0.0.1) */
+  host?: string;
+  /** true = HTTPS with a self-signed certificate (emu.caFile is the CA) */
+  tls?: boolean;
+  /** where cert/CA files go (default for TLS: a temp dir of its own, removed on stop) */
+  dataDir?: string;
+  /** persist state here (atomically) and load it on start if present */
+  stateFile?: string;
+  /** ignore an existing state file and start from the seed */
+  reseed?: boolean;
+  seed?: SeedOption;
+  latencyMs?: number;
+  faults?: FaultConfig;
+  sessionTtlSeconds?: number;
+  /** alternative names for the PROPOSED keys (standing in for a real server) */
+  keyNamesFile?: string;
+  user?: string;
+  password?: string;
+  /** consecutive bad passwords that lock the account (default 5) */
+  lockoutThreshold?: number;
+  /** how long a locked account stays locked (default 300 s) */
+  lockoutSeconds?: number;
+  /** lines for a person (warnings); default: nothing */
+  log?: (line: string) => void;
+}
+
+export interface RunningEmulator {
+  url: string;
+  port: number;
+  caFile: string | undefined;
+  credentials: { user: string; password: string; internal: true };
+  stateFile: string | undefined;
+  /** where the certificate files are (undefined for plain HTTP without a dataDir) */
+  dataDir: string | undefined;
+  keyNames: KeyNames;
+  /** replace the fault configuration (same as POST /control/faults) */
+  setFaults(config: FaultConfig): void;
+  counters(): {
+    calls: Record<string, number>;
+    sessionsOpened: number;
+    faultsInjected: Record<string, number>;
+  };
+  /** the status page as text */
+  statusText(): string;
+  /** write the state file now (it is also written shortly after every change) */
+  flush(): void;
+  stop(): Promise<void>;
+}
+
+const SAVE_DELAY_MS = 20;
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const log = options.log ?? (() => undefined);
+  const { names: keys, ignored } = loadKeyNames(options.keyNamesFile);
+  if (ignored.length)
+    log(`key-names file: the emulator only renames proposed keys; ignored ${ignored.join(", ")}`);
+  const keysTag = JSON.stringify(keys);
+  const seed = options.seed ?? "default";
+
+  let state: State;
+  const stateFile = options.stateFile ? path.resolve(options.stateFile) : undefined;
+  if (stateFile && !options.reseed && fs.existsSync(stateFile)) {
+    state = deserializeState(fs.readFileSync(stateFile, "utf8"));
+    if (state.keyNamesTag !== keysTag) {
+      log(`state file ${stateFile} was written with other key names; stored settings keep their old names`);
+    }
+  } else {
+    state = seedState(keys, seed);
+  }
+
+  const backend = new Backend(state, keys);
+  const sessions = new SessionModel({
+    user: options.user ?? DEFAULT_USER,
+    password: options.password ?? DEFAULT_PASSWORD,
+    lockoutThreshold: options.lockoutThreshold ?? 5,
+    lockoutSeconds: options.lockoutSeconds ?? 300,
+    tokenLifetimeSeconds: 180,
+    now: () => backend.now(),
+  });
+  const chunks = new ChunkAccessorModel(backend);
+  const models: Models = {
+    sessions,
+    chunks,
+    hostGroup: new HostGroupModel(backend, chunks),
+    uaControl: new UaControlModel(backend),
+    policy: new PolicyModel(backend),
+    ssContents: new SsContentsModel(backend),
+  };
+  const handlers: Record<string, ClassHandler> = {
+    Session: sessionHandler(models),
+    HostGroup: hostGroupHandler(models),
+    ChunkAccessor: chunkAccessorHandler(models),
+    UaControl: uaControlHandler(models),
+    Policy: policyHandler(models),
+    SsContents: ssContentsHandler(models),
+  };
+
+  // Persistence: coalesce bursts of changes into one atomic write shortly after.
+  let saveTimer: NodeJS.Timeout | undefined;
+  const save = (): void => {
+    if (saveTimer) clearTimeout(saveTimer);
+    saveTimer = undefined;
+    if (stateFile) writeStateAtomically(stateFile, backend.state);
+  };
+  const scheduleSave = (): void => {
+    if (!stateFile || saveTimer) return;
+    saveTimer = setTimeout(() => {
+      try {
+        save();
+      } catch (err) {
+        log(`emulator: cannot write ${stateFile}: ${(err as Error).message}`);
+      }
+    }, SAVE_DELAY_MS);
+  };
+  if (stateFile) {
+    fs.mkdirSync(path.dirname(stateFile), { recursive: true });
+    save();
+  }
+
+  const faults = new FaultInjector();
+  let url = "";
+  const api = new ApiServer({
+    backend,
+    models,
+    faults,
+    handlers,
+    onMutate: scheduleSave,
+    reseed: () => {
+      backend.state = seedState(keys, seed);
+      backend.accessors.clear();
+      backend.ssHandles.clear();
+      backend.touch();
+      sessions.unlockAll();
+      scheduleSave();
+    },
+    url: () => url,
+    log,
+  });
+  api.applyFaults({
+    ...(options.faults ?? {}),
+    ...(options.latencyMs !== undefined ? { latencyMs: options.latencyMs } : {}),
+    ...(options.sessionTtlSeconds !== undefined ? { sessionTtlSeconds: options.sessionTtlSeconds } : {}),
+  });
+
+  // Without a dataDir, a TLS emulator keeps its certificate in a temp dir of its own, removed on stop.
+  const ownTempDir = options.tls && !options.dataDir;
+  const dataDir = options.dataDir
+    ? path.resolve(options.dataDir)
+    : ownTempDir
+      ? fs.mkdtempSync(path.join(os.tmpdir(), "ksc-emulator-"))
+      : undefined;
+  let caFile: string | undefined;
+  let server: http.Server | https.Server;
+  if (options.tls && dataDir) {
+    const cert = ensureCertificate(dataDir);
+    caFile = cert.caFile;
+    server = https.createServer(
+      { cert: fs.readFileSync(cert.certFile), key: fs.readFileSync(cert.keyFile), minVersion: "TLSv1.2" },
+      api.handle,
+    );
+  } else {
+    server = http.createServer(api.handle);
+  }
+  // Style-A sessions live as long as their connection: keep idle connections open a good while.
+  server.keepAliveTimeout = 10 * 60 * 1000;
+  server.headersTimeout = 10 * 60 * 1000 + 1000;
+  server.requestTimeout = 0;
+
+  const host = options.host ?? "127.0.0.1";
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  url = `${options.tls ? "https" : "http"}://${host}:${port}`;
+
+  let stopped = false;
+  return {
+    url,
+    port,
+    caFile,
+    credentials: {
+      user: options.user ?? DEFAULT_USER,
+      password: options.password ?? DEFAULT_PASSWORD,
+      internal: true,
+    },
+    stateFile,
+    dataDir,
+    keyNames: keys,
+    setFaults: (config) => api.applyFaults(config),
+    counters: () => api.counters(),
+    statusText: () => statusText(api.report()),
+    flush: save,
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      save();
+      if (ownTempDir && dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

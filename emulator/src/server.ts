@@ -1,0 +1,372 @@
+// The HTTP layer: POST /api/v1.0/[Instance.]Class.Method (reference §1), logins and sessions, faults,
+// plus the control endpoints and the status page outside /api/.
+import type { IncomingMessage, ServerResponse } from "http";
+import type { Socket } from "net";
+import * as zlib from "zlib";
+import { encodeTop } from "./codec";
+import { Backend } from "./backend";
+import { BadFormat, KscError, LogonFailed, NoSuchCall, NoSuchClient, Unavailable } from "./errors";
+import { FaultConfig, FaultInjector } from "./faults";
+import { Args, CallContext, ClassHandler } from "./handler";
+import { Models } from "./handlers/models";
+import { AuthError, Session } from "./models/session";
+import { statusHtml, statusReport, statusText } from "./status";
+
+const API_PREFIX = "/api/v1.0/";
+const MAX_BODY_BYTES = 16 * 1024 * 1024;
+
+export interface ServerDeps {
+  backend: Backend;
+  models: Models;
+  faults: FaultInjector;
+  handlers: Record<string, ClassHandler>;
+  /** called after a call that may have changed persistent state */
+  onMutate(): void;
+  /** POST /control/reseed */
+  reseed(): void;
+  url(): string;
+  log(line: string): void;
+}
+
+interface Reply {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY_BYTES) {
+        resolve(undefined);
+        req.removeAllListeners("data");
+        req.resume();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks)));
+    req.on("error", reject);
+  });
+}
+
+export class ApiServer {
+  calls: Record<string, number> = {};
+  private readonly socketSessions = new WeakMap<Socket, string>();
+
+  constructor(private readonly d: ServerDeps) {}
+
+  resetCounters(): void {
+    this.calls = {};
+    this.d.models.sessions.opened = 0;
+    this.d.faults.resetCounters();
+  }
+
+  counters(): {
+    calls: Record<string, number>;
+    sessionsOpened: number;
+    faultsInjected: Record<string, number>;
+  } {
+    return {
+      calls: { ...this.calls },
+      sessionsOpened: this.d.models.sessions.opened,
+      faultsInjected: { ...this.d.faults.counters },
+    };
+  }
+
+  /** The request listener for http/https createServer. Never throws. */
+  handle = (req: IncomingMessage, res: ServerResponse): void => {
+    this.route(req, res).catch((err: unknown) => {
+      this.d.log(`emulator: internal error: ${err instanceof Error ? err.stack : String(err)}`);
+      if (!res.headersSent) this.send(req, res, { status: 500, body: internalError(err) });
+      else res.destroy();
+    });
+  };
+
+  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = (req.url ?? "/").split("?")[0];
+    if (url.startsWith(API_PREFIX)) return this.api(req, res, url.slice(API_PREFIX.length));
+    if (req.method === "GET" && (url === "/status" || url === "/")) {
+      return this.send(req, res, {
+        status: 200,
+        body: statusHtml(this.report()),
+        headers: { "Content-Type": "text/html; charset=utf-8" },
+      });
+    }
+    if (req.method === "GET" && url === "/status.json")
+      return this.send(req, res, { status: 200, body: this.report() });
+    if (req.method === "GET" && url === "/status.txt") {
+      return this.send(req, res, {
+        status: 200,
+        body: statusText(this.report()),
+        headers: { "Content-Type": "text/plain; charset=utf-8" },
+      });
+    }
+    if (url.startsWith("/control/")) return this.control(req, res, url.slice("/control/".length));
+    this.send(req, res, { status: 404, body: { error: `not found: ${url}` } });
+  }
+
+  report(): ReturnType<typeof statusReport> {
+    const s = this.d.models.sessions;
+    return statusReport(this.d.backend, this.d.url(), s.sessions.size, s.opened);
+  }
+
+  private async control(req: IncomingMessage, res: ServerResponse, what: string): Promise<void> {
+    const reply = (status: number, body: unknown): void => this.send(req, res, { status, body });
+    if (req.method === "GET" && what === "counters") return reply(200, this.counters());
+    if (req.method === "GET" && what === "faults") return reply(200, this.d.faults.current);
+    if (req.method !== "POST") return reply(405, { error: "use POST" });
+    const raw = await readBody(req);
+    switch (what) {
+      case "reset-counters":
+        this.resetCounters();
+        return reply(200, { ok: true });
+      case "faults": {
+        let config: unknown;
+        try {
+          config = raw && raw.length ? JSON.parse(raw.toString("utf8")) : {};
+          this.applyFaults(config as FaultConfig);
+        } catch (err) {
+          return reply(400, { error: (err as Error).message });
+        }
+        return reply(200, this.d.faults.current);
+      }
+      case "expire-sessions":
+        return reply(200, { expired: this.d.models.sessions.expireAll() });
+      case "reseed":
+        this.d.reseed();
+        return reply(200, { ok: true });
+      default:
+        return reply(404, { error: `unknown control endpoint ${what}` });
+    }
+  }
+
+  applyFaults(config: FaultConfig): void {
+    this.d.faults.configure(config);
+    this.d.models.sessions.ttlSeconds = config.sessionTtlSeconds;
+  }
+
+  private async api(req: IncomingMessage, res: ServerResponse, name: string): Promise<void> {
+    if (req.method !== "POST") {
+      return this.send(req, res, {
+        status: 405,
+        body: { error: "the Open API only accepts POST" },
+        headers: { Allow: "POST" },
+      });
+    }
+    // [Instance.]Class.Method — the instance part is optional and ignored.
+    const parts = name.split(".");
+    const method = parts.length >= 3 ? parts.slice(-2).join(".") : name;
+    // Count by name; odd paths share one counter so a stray client cannot grow the table without bound.
+    const counted = /^[A-Za-z0-9_.]{1,128}$/.test(method) ? method : "(invalid)";
+    this.calls[counted] = (this.calls[counted] ?? 0) + 1;
+    const body = await readBody(req);
+    if (body === undefined) {
+      return this.send(req, res, {
+        status: 413,
+        body: { error: "request body too large" },
+        headers: { Connection: "close" },
+      });
+    }
+
+    const fault = this.d.faults.decide(method);
+    if (this.d.faults.latencyMs > 0) await sleep(this.d.faults.latencyMs);
+    if (fault.kind === "reset") {
+      resetConnection(req.socket);
+      return;
+    }
+    if (fault.kind === "transient") {
+      if (fault.error === "http500") {
+        return this.send(req, res, {
+          status: 500,
+          body: "Internal Server Error",
+          headers: { "Content-Type": "text/plain" },
+        });
+      }
+      if (fault.error === "http503") {
+        return this.send(req, res, {
+          status: 503,
+          body: "Service Unavailable",
+          headers: { "Content-Type": "text/plain", "Retry-After": "1" },
+        });
+      }
+      return this.send(req, res, {
+        status: this.d.faults.pxgErrorStatus,
+        body: new Unavailable("server temporarily unavailable (injected fault)", 1).toJSON(),
+      });
+    }
+
+    // Everything below runs synchronously: one call is complete before another starts.
+    const reply = this.execute(req, method, body);
+    if (fault.kind === "dropAfterApply") {
+      req.socket.destroy();
+      return;
+    }
+    this.send(req, res, reply);
+  }
+
+  private execute(req: IncomingMessage, method: string, body: Buffer): Reply {
+    const sessions = this.d.models.sessions;
+    try {
+      if (method === "login" || method === "Session.StartSession") {
+        let user: string;
+        const auth = req.headers.authorization;
+        if (auth) {
+          this.checkVServer(req);
+          user = sessions.authenticate(auth);
+        } else {
+          const current = this.currentSession(req);
+          if (!current.ok) return current.reply;
+          user = current.session.user;
+        }
+        if (method === "login") {
+          const s = sessions.open(user, "connection");
+          this.bindSocket(req.socket, s);
+          return { status: 200, body: {} };
+        }
+        const s = sessions.open(user, "session");
+        return { status: 200, body: { PxgRetVal: s.id } };
+      }
+      const current = this.currentSession(req);
+      if (!current.ok) return current.reply;
+      return this.dispatch(req, method, body, {
+        session: { id: current.session.id, user: current.session.user },
+      });
+    } catch (err) {
+      if (err instanceof AuthError) {
+        return { status: 401, body: err.error.toJSON(), headers: { "WWW-Authenticate": "KSCBasic" } };
+      }
+      throw err;
+    }
+  }
+
+  private checkVServer(req: IncomingMessage): void {
+    const raw = req.headers["x-ksc-vserver"];
+    const value = Array.isArray(raw) ? raw[0] : raw;
+    if (!value) return;
+    const name = Buffer.from(value, "base64").toString("utf8");
+    // Only the main server exists; an empty name selects it.
+    if (name !== "") throw new AuthError(new LogonFailed(`virtual server "${name}" not found`));
+  }
+
+  private bindSocket(socket: Socket, s: Session): void {
+    const previous = this.socketSessions.get(socket);
+    if (previous) this.d.models.sessions.drop(previous);
+    else
+      socket.once("close", () => {
+        const sid = this.socketSessions.get(socket);
+        if (sid) this.d.models.sessions.drop(sid);
+      });
+    this.socketSessions.set(socket, s.id);
+  }
+
+  private currentSession(req: IncomingMessage): { ok: true; session: Session } | { ok: false; reply: Reply } {
+    const header = req.headers["x-ksc-session"];
+    const sid = (Array.isArray(header) ? header[0] : header) ?? this.socketSessions.get(req.socket);
+    if (!sid) {
+      return {
+        ok: false,
+        reply: {
+          status: 401,
+          body: new LogonFailed("not authenticated").toJSON(),
+          headers: { "WWW-Authenticate": "KSCBasic" },
+        },
+      };
+    }
+    const found = this.d.models.sessions.lookup(sid);
+    if (found.ok) return found;
+    if (found.reason === "ended") {
+      return { ok: false, reply: { status: 403, body: new NoSuchClient("session has ended").toJSON() } };
+    }
+    return {
+      ok: false,
+      reply: {
+        status: 401,
+        body: new NoSuchClient(found.reason === "expired" ? "session expired" : "session not found").toJSON(),
+        headers: { "WWW-Authenticate": "KSCBasic" },
+      },
+    };
+  }
+
+  private dispatch(req: IncomingMessage, method: string, raw: Buffer, ctx: CallContext): Reply {
+    const errStatus = this.d.faults.pxgErrorStatus;
+    try {
+      const ct = req.headers["content-type"];
+      if (ct && !/^application\/json\s*(;.*)?$/i.test(ct)) {
+        throw new BadFormat(`Content-Type must be application/json, not ${ct}`);
+      }
+      const dot = method.indexOf(".");
+      const cls = dot > 0 ? this.d.handlers[method.slice(0, dot)] : undefined;
+      const spec =
+        cls && Object.prototype.hasOwnProperty.call(cls, method.slice(dot + 1))
+          ? cls[method.slice(dot + 1)]
+          : undefined;
+      if (!spec) throw new NoSuchCall(method);
+      let body: unknown;
+      const text = raw.toString("utf8").trim();
+      try {
+        body = text === "" ? {} : JSON.parse(text);
+      } catch (err) {
+        throw new BadFormat(`malformed JSON body: ${(err as Error).message}`);
+      }
+      if (typeof body !== "object" || body === null || Array.isArray(body)) {
+        throw new BadFormat("the request body must be a JSON object of parameters");
+      }
+      const args = new Args(body as Record<string, unknown>, spec.args);
+      const result = spec.run(args, ctx);
+      if (spec.mutates) this.d.onMutate();
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(result.out ?? {})) out[k] = encodeTop(v);
+      if (result.ret !== undefined) out.PxgRetVal = encodeTop(result.ret);
+      return { status: 200, body: out };
+    } catch (err) {
+      if (err instanceof KscError) return { status: errStatus, body: err.toJSON() };
+      this.d.log(`emulator: ${method} failed: ${err instanceof Error ? err.stack : String(err)}`);
+      return { status: 500, body: internalError(err) };
+    }
+  }
+
+  private send(req: IncomingMessage, res: ServerResponse, reply: Reply): void {
+    const isText = typeof reply.body === "string";
+    let payload: Buffer = Buffer.from(isText ? (reply.body as string) : JSON.stringify(reply.body), "utf8");
+    const headers: Record<string, string> = {
+      "Content-Type": "application/json; charset=utf-8",
+      ...(reply.headers ?? {}),
+    };
+    const requestId = req.headers["x-ksc-requestid"];
+    if (typeof requestId === "string") headers["X-KSC-RequestId"] = requestId;
+    const accept = String(req.headers["accept-encoding"] ?? "");
+    if (/\bgzip\b/.test(accept)) {
+      payload = zlib.gzipSync(payload);
+      headers["Content-Encoding"] = "gzip";
+    } else if (/\bdeflate\b/.test(accept)) {
+      payload = zlib.deflateSync(payload);
+      headers["Content-Encoding"] = "deflate";
+    }
+    headers["Content-Length"] = String(payload.length);
+    res.writeHead(reply.status, headers);
+    res.end(payload);
+  }
+}
+
+/** A real TCP reset (RST) where the socket allows it (plain TCP); TLS sockets are closed instead. */
+function resetConnection(socket: Socket): void {
+  try {
+    socket.resetAndDestroy();
+  } catch {
+    socket.destroy();
+  }
+}
+
+function internalError(err: unknown): unknown {
+  return new KscError(
+    "KLEMU",
+    1,
+    `emulator internal error: ${err instanceof Error ? err.message : String(err)}`,
+  ).toJSON();
+}
