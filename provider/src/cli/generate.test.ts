@@ -1,0 +1,182 @@
+import { Estate, RenderOptions, literal, renderProgram, slug, unverifiedNames } from "./generate";
+import { resolveKeyNames } from "../ksc/keys";
+
+const options: RenderOptions = {
+  projectName: "estate",
+  pulumiKscVersion: "0.1.0",
+  pulumiVersion: "3.248.0",
+  retainOnDelete: true,
+};
+
+const dpInputs = {
+  port: 13000,
+  nonSslPort: 14000,
+  multicastAddress: "",
+  distributeUpdates: true,
+  distributePackages: false,
+  customFolder: "D:\\KSC data",
+  connectionGateway: false,
+  gatewayRemoteAddress: "",
+  gatewayServerInitiatesConnection: false,
+  scopeNlaNetworks: [],
+  adopt: true,
+};
+
+function estate(extra: Partial<Estate> = {}): Estate {
+  return {
+    server: "https://ksc.corp:13299",
+    readAt: "2024-05-06T09:00:00.000Z",
+    groups: [{ id: 10, path: "Managed devices/Branch Milan" }],
+    distributionPoints: [
+      {
+        hostId: "guid-1",
+        displayName: "milan-dp-01",
+        inputs: { deviceName: "milan-dp-01", scopeGroups: ["Managed devices/Branch Milan"], ...dpInputs },
+        push: { port: 13296, remoteAddress: "push.milan.example", adopt: true },
+        notes: [],
+      },
+      {
+        hostId: "guid-2",
+        displayName: "shared-name-01",
+        inputs: { hostId: "guid-2", scopeGroups: ["Managed devices/Branch Milan", 77], ...dpInputs },
+        notes: ['2 devices are named "shared-name-01": declared by host id'],
+      },
+    ],
+    policies: [
+      {
+        id: 5,
+        groupPath: "Managed devices/Branch Milan",
+        inputs: {
+          group: "Managed devices/Branch Milan",
+          name: "Milan agents",
+          active: true,
+          inheritFromParent: true,
+          forceInheritance: false,
+          forceConnectionThroughDp: { value: true, locked: true },
+          useUdpPort: { value: false, locked: false },
+          udpPort: { value: 15001, locked: true },
+          adopt: true,
+        },
+        notes: [],
+      },
+    ],
+    skipped: [{ what: 'Network Agent policy "Old" (id 9)', reason: "it does not hold useUdpPort" }],
+    warnings: [],
+    ...extra,
+  };
+}
+
+test("every resource is declared with adopt: true and exactly the settings read", () => {
+  const p = renderProgram(estate(), options);
+  const index = p.files["index.ts"];
+  expect(p.resources.map((r) => [r.type, r.name])).toEqual([
+    ["DistributionPoint", "milan-dp-01"],
+    ["PushServer", "milan-dp-01-push"],
+    ["DistributionPoint", "shared-name-01"],
+    ["NetworkAgentPolicy", "branch-milan-milan-agents"],
+  ]);
+  expect(index).toContain(
+    'const milanDp01 = new ksc.DistributionPoint(\n  "milan-dp-01",\n  {\n    deviceName: "milan-dp-01",',
+  );
+  expect(index).toContain('    scopeGroups: ["Managed devices/Branch Milan"],');
+  expect(index).toContain('    customFolder: "D:\\\\KSC data",');
+  expect(index).toContain("    distributePackages: false,");
+  // The push server follows its DP's host id, so it is created after the DP.
+  expect(index).toContain(
+    'const milanDp01Push = new ksc.PushServer(\n  "milan-dp-01-push",\n  {\n    hostId: milanDp01.hostId,\n    port: 13296,\n    remoteAddress: "push.milan.example",\n    adopt: true,',
+  );
+  expect(index).toContain('    hostId: "guid-2",');
+  expect(index).toContain('    scopeGroups: ["Managed devices/Branch Milan", 77],');
+  expect(index).toContain('// Note: 2 devices are named "shared-name-01": declared by host id');
+  expect(index).toContain("    forceConnectionThroughDp: { value: true, locked: true },");
+  expect(index).toContain("    udpPort: { value: 15001, locked: true },");
+  expect(index.match(/^ {4}adopt: true,$/gm)).toHaveLength(4);
+  expect(index.match(/^ {2}opts,$/gm)).toHaveLength(4);
+  expect(index).toContain("const opts: pulumi.CustomResourceOptions = { retainOnDelete: true };");
+  // What was left out is said in the program, too.
+  expect(index).toContain('// - Network Agent policy "Old" (id 9): it does not hold useUdpPort');
+});
+
+test("the project files: Pulumi.yaml, package.json with pulumi-ksc and @pulumi/pulumi, tsconfig.json", () => {
+  const p = renderProgram(estate(), options);
+  expect(p.files["Pulumi.yaml"]).toMatch(
+    /^name: estate\ndescription: ".*Branch Milan.*"\nruntime:\n {2}name: nodejs\n/,
+  );
+  expect(JSON.parse(p.files["package.json"])).toMatchObject({
+    name: "estate",
+    main: "index.ts",
+    dependencies: { "@pulumi/pulumi": "3.248.0", "pulumi-ksc": "0.1.0" },
+  });
+  expect(JSON.parse(p.files["tsconfig.json"]).files).toEqual(["index.ts"]);
+});
+
+test("without retainOnDelete the program has no options and no pulumi import", () => {
+  const index = renderProgram(estate(), { ...options, retainOnDelete: false }).files["index.ts"];
+  expect(index).not.toContain("opts");
+  expect(index).not.toContain("@pulumi/pulumi");
+});
+
+test("a resource whose settings fail the resource's own check is left out, with the reason", () => {
+  const e = estate();
+  e.distributionPoints[0].inputs.port = 14000; // equal to nonSslPort: the DistributionPoint check refuses it
+  e.policies[0].inputs.name = " padded ";
+  const p = renderProgram(e, options);
+  expect(p.resources.map((r) => r.name)).toEqual(["shared-name-01"]);
+  expect(p.skipped.map((s) => s.what)).toEqual([
+    'Network Agent policy "Old" (id 9)',
+    "distribution point milan-dp-01 (host id guid-1)",
+    'Network Agent policy " padded " (id 5) of group "Managed devices/Branch Milan"',
+  ]);
+  expect(p.skipped[1].reason).toMatch(/nonSslPort: must differ from port/);
+  expect(p.files["index.ts"]).not.toContain("milanDp01");
+});
+
+test("names stay unique and valid as identifiers", () => {
+  const e = estate();
+  e.distributionPoints[1].displayName = "milan-dp-01";
+  e.distributionPoints.push({ ...e.distributionPoints[1], displayName: "1st/DP", hostId: "guid-3" });
+  const p = renderProgram(e, options);
+  expect(p.resources.filter((r) => r.type === "DistributionPoint").map((r) => r.name)).toEqual([
+    "milan-dp-01",
+    "milan-dp-01-2",
+    "1st-dp",
+  ]);
+  expect(p.files["index.ts"]).toContain("const milanDp012 = new ksc.DistributionPoint(");
+  expect(p.files["index.ts"]).toContain("const r1stDp = new ksc.DistributionPoint(");
+});
+
+test("an empty estate still gives a valid module", () => {
+  const p = renderProgram(estate({ distributionPoints: [], policies: [], skipped: [] }), options);
+  expect(p.resources).toEqual([]);
+  expect(p.files["index.ts"]).toContain("export {};");
+});
+
+test("literals and slugs", () => {
+  expect(literal({ value: true, "odd key": [1, 'a"b'], skip: undefined })).toBe(
+    '{ value: true, "odd key": [1, "a\\"b"] }',
+  );
+  expect(slug("Kaspersky Security Center Network Agent")).toBe("kaspersky-security-center-network-agent");
+  expect(slug("***")).toBe("x");
+});
+
+test("placeholder names in use are reported, real ones are not", () => {
+  expect(unverifiedNames(resolveKeyNames({}))).toContain(
+    "dp.pushServerEnabled = PROPOSED_UaPushServerEnabled",
+  );
+  const real = resolveKeyNames({
+    dp: { pushServerEnabled: "A", pushServerPort: "B", pushServerRemoteAddress: "C" },
+    host: { keepConnection: "D" },
+    networkAgent: { networkSection: "E", useUdpPort: "F", udpPort: "G", forceConnectionThroughDp: "H" },
+  });
+  expect(unverifiedNames(real)).toEqual([]);
+});
+
+test("a console name with line breaks cannot escape its comment", () => {
+  const e = estate();
+  e.distributionPoints[1].displayName = "evil\nconst injected = 1;\u2028another\r\nlast";
+  const index = renderProgram(e, options).files["index.ts"];
+  const lines = index.split(/\r\n|[\n\r\u2028\u2029]/);
+  expect(lines.filter((l) => /^(const injected|another|last)/.test(l.trim()))).toEqual([]);
+  expect(index).toContain("// distribution point evil");
+  expect(index).toContain("// const injected = 1;");
+});

@@ -1,0 +1,544 @@
+// `generate`: the distribution points, push servers and Network Agent policies of chosen groups, read from the
+// console and written as a Pulumi TypeScript program that declares each with `adopt: true` and exactly the
+// settings it has — so the first `pulumi up` takes them over without writing to the console, and `pulumi preview`
+// afterwards is empty. Values are read with the resources' own readers (DP_SETTINGS, NA_SETTINGS, pushSettingsOf,
+// readPolicyValue) and checked with their own check(), so the program says what the resources will compare.
+import * as fs from "fs";
+import * as path from "path";
+import { KscParams } from "../ksc/api";
+import { isNotFound } from "../ksc/errors";
+import { KeyNames, proposedKeys } from "../ksc/keys";
+import {
+  InputError,
+  isParams,
+  kscBoolean,
+  kscNumber,
+  kscParamsArray,
+  kscString,
+  readPolicyValue,
+} from "../resources/common";
+import * as distributionPoint from "../resources/distributionPoint";
+import { pushSettingsOf } from "../resources/dpObject";
+import { GroupDirectory, GroupInfo } from "../resources/groups";
+import * as networkAgentPolicy from "../resources/networkAgentPolicy";
+import * as pushServer from "../resources/pushServer";
+import type {
+  DistributionPointInputs,
+  NetworkAgentPolicyInputs,
+  PushServerInputs,
+} from "../resources/schema.generated";
+import { PACKAGE_SCHEMA } from "../resources/schema.generated";
+import { RESOURCE_TOKENS } from "../resources/schemaTypes";
+import { Connection } from "./connect";
+import { UsageError } from "./exitCodes";
+import { devicesNamed, ownNetworkAgentPolicies } from "./lookup";
+
+// ---- the estate: what the console has ----
+
+export interface DpEstate {
+  hostId: string;
+  displayName: string;
+  inputs: DistributionPointInputs;
+  /** Present when the DP runs a push server. */
+  push?: Omit<PushServerInputs, "hostId">;
+  /** Things a reader of the program should know (become comments). */
+  notes: string[];
+}
+
+export interface PolicyEstate {
+  id: number;
+  groupPath: string;
+  inputs: NetworkAgentPolicyInputs;
+  notes: string[];
+}
+
+export interface Skipped {
+  what: string;
+  reason: string;
+}
+
+export interface Estate {
+  server: string;
+  readAt: string;
+  groups: { id: number; path: string }[];
+  distributionPoints: DpEstate[];
+  policies: PolicyEstate[];
+  skipped: Skipped[];
+  warnings: string[];
+}
+
+const DP_SPEC = PACKAGE_SCHEMA.resources[RESOURCE_TOKENS.DistributionPoint];
+const PUSH_SPEC = PACKAGE_SCHEMA.resources[RESOURCE_TOKENS.PushServer];
+
+function within(path: string, ancestor: string): boolean {
+  const a = ancestor.toLocaleLowerCase();
+  const p = path.toLocaleLowerCase();
+  return p === a || p.startsWith(`${a}/`);
+}
+
+/** Names in use that are still the PROPOSED placeholders (reference §3.5, §5.3). */
+export function unverifiedNames(keys: KeyNames): string[] {
+  const names = keys as unknown as Record<string, Record<string, string>>;
+  return proposedKeys()
+    .filter((p) => names[p.group]?.[p.logical] === p.name)
+    .map((p) => `${p.group}.${p.logical} = ${p.name}`);
+}
+
+/** Read what the program will declare. DPs are those whose scope includes a chosen group or one of its subgroups;
+ *  policies are the chosen groups' own Network Agent policies. */
+export async function readEstate(
+  conn: Connection,
+  groups: GroupInfo[],
+  now: Date = new Date(),
+): Promise<Estate> {
+  const { client, keyNames: keys } = conn;
+  const dir = new GroupDirectory(client, keys);
+  const estate: Estate = {
+    server: client.server,
+    readAt: now.toISOString(),
+    groups: groups.map((g) => ({ id: g.id, path: g.path })),
+    distributionPoints: [],
+    policies: [],
+    skipped: [],
+    warnings: [],
+  };
+  const unverified = unverifiedNames(keys);
+  if (unverified.length > 0) {
+    estate.warnings.push(
+      `these key names are unverified placeholders (${unverified.join(", ")}); against a real KSC server, find the real ones with \`pulumi-ksc probe guided\` and use the override file, or push-server and policy settings will be missing`,
+    );
+  }
+
+  for (const dp of await client.uaControl.getUpdateAgentsList()) {
+    let info: KscParams;
+    try {
+      info = await client.uaControl.getUpdateAgentInfo(dp.hostId);
+    } catch (err) {
+      if (isNotFound(err)) continue; // removed since the list was read
+      throw err;
+    }
+    const scope = info[keys.dp.scope];
+    const scopeIds = (name: string) =>
+      isParams(scope)
+        ? kscParamsArray(scope[name])
+            .map((e) => kscNumber(e[keys.scope.id]))
+            .filter((id): id is number => id !== undefined)
+        : [];
+    const scopeGroups: { id: number; path?: string }[] = [];
+    for (const id of scopeIds(keys.scope.groups)) scopeGroups.push({ id, path: (await dir.byId(id))?.path });
+    if (!scopeGroups.some((g) => g.path !== undefined && groups.some((c) => within(g.path!, c.path))))
+      continue;
+    estate.distributionPoints.push(
+      await dpEstate(conn, dp.hostId, dp.displayName, info, scopeGroups, scopeIds(keys.scope.nlaNetworks)),
+    );
+  }
+
+  for (const group of groups) {
+    const policies = await ownNetworkAgentPolicies(client, keys, group);
+    for (const p of policies) {
+      const what = `Network Agent policy "${p.displayName}" (id ${p.id}) of group "${group.path}"`;
+      if (policies.filter((q) => q.displayName === p.displayName).length > 1) {
+        estate.skipped.push({
+          what,
+          reason: `the group has several Network Agent policies with this name; the resource finds a policy by group and name, so rename all but one in the console`,
+        });
+        continue;
+      }
+      const section = await readNetworkSection(conn, p.id);
+      const inputs: NetworkAgentPolicyInputs = {
+        group: group.path,
+        name: p.displayName,
+        active: p.active,
+        inheritFromParent: p.acceptParent,
+        forceInheritance: p.forceDistribToChildren,
+      };
+      const missing: string[] = [];
+      for (const s of networkAgentPolicy.NA_SETTINGS) {
+        const v = section && readPolicyValue(keys, section, s.key(keys));
+        const value = v && (s.kind === "int" ? kscNumber(v.value) : kscBoolean(v.value));
+        if (!v || value === undefined) missing.push(`${s.name} (key ${s.key(keys)})`);
+        else (inputs as unknown as Record<string, unknown>)[s.name] = { value, locked: v.locked };
+      }
+      if (missing.length > 0) {
+        estate.skipped.push({
+          what,
+          reason: `it does not hold ${missing.join(", ")} in section ${keys.networkAgent.networkSection}; declaring it would write these settings on the first \`pulumi up\`${unverified.length ? " (are the key names right? see `pulumi-ksc probe guided`)" : ""}`,
+        });
+        continue;
+      }
+      inputs.adopt = true;
+      estate.policies.push({ id: p.id, groupPath: group.path, inputs, notes: [] });
+    }
+  }
+  return estate;
+}
+
+async function readNetworkSection(conn: Connection, policyId: number): Promise<KscParams | undefined> {
+  const na = conn.keyNames.networkAgent;
+  try {
+    return await conn.client.policySettings.readSection(policyId, na.product, na.version, na.networkSection);
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw err;
+  }
+}
+
+async function dpEstate(
+  conn: Connection,
+  hostId: string,
+  listedName: string,
+  info: KscParams,
+  scopeGroups: { id: number; path?: string }[],
+  nlaNetworks: number[],
+): Promise<DpEstate> {
+  const { client, keyNames: keys } = conn;
+  const notes: string[] = [];
+  let displayName = kscString(info[keys.dp.displayName]) || listedName;
+  if (!displayName) {
+    const host = await client.hostGroup
+      .getHostInfo(hostId, [keys.host.displayName])
+      .catch(() => ({}) as KscParams);
+    displayName = kscString(host[keys.host.displayName]) || hostId;
+  }
+  // A display name that names exactly this device reads better than a host id; otherwise the host id.
+  const named = displayName !== hostId ? await devicesNamed(client, keys, displayName) : [];
+  const inputs: DistributionPointInputs =
+    named.length === 1 && named[0].hostId === hostId ? { deviceName: displayName } : { hostId };
+  if (named.length > 1)
+    notes.push(`${named.length} devices are named ${JSON.stringify(displayName)}: declared by host id`);
+  inputs.scopeGroups = scopeGroups
+    .map((g) => g.path ?? g.id)
+    .sort((a, b) => String(a).localeCompare(String(b)));
+  inputs.scopeNlaNetworks = [...new Set(nlaNetworks)].sort((a, b) => a - b);
+  const settings = inputs as unknown as Record<string, unknown>;
+  for (const s of distributionPoint.DP_SETTINGS) {
+    const v = info[s.key(keys)];
+    const read = s.kind === "port" ? kscNumber(v) : s.kind === "boolean" ? kscBoolean(v) : kscString(v);
+    // Like the resource: a key the server does not return counts as the schema default.
+    settings[s.name] = read ?? DP_SPEC.inputProperties[s.name].default;
+  }
+  inputs.adopt = true;
+  const dp: DpEstate = { hostId, displayName, inputs, notes };
+  const push = pushSettingsOf(keys, info);
+  if (push.enabled) {
+    const port = push.port ?? (PUSH_SPEC.inputProperties.port.default as number);
+    if (push.port === undefined) {
+      notes.push(
+        `its push-server port (key ${keys.dp.pushServerPort}) could not be read: declared as ${port}, which the first \`pulumi up\` writes`,
+      );
+    }
+    dp.push = { port, remoteAddress: push.remoteAddress, adopt: true };
+  }
+  return dp;
+}
+
+// ---- the program ----
+
+export interface RenderOptions {
+  projectName: string;
+  /** Version (or npm spec) of pulumi-ksc in package.json. */
+  pulumiKscVersion: string;
+  pulumiVersion: string;
+  /** Add the resource option retainOnDelete: true (default). */
+  retainOnDelete: boolean;
+  /** The override file used to read the console, to mention in the program. */
+  keyNamesFile?: string;
+}
+
+export interface RenderedResource {
+  type: "DistributionPoint" | "PushServer" | "NetworkAgentPolicy";
+  name: string;
+  /** The console object, in words. */
+  object: string;
+  inputs: Record<string, unknown>;
+}
+
+export interface Program {
+  files: Record<string, string>;
+  resources: RenderedResource[];
+  skipped: Skipped[];
+  warnings: string[];
+}
+
+export function slug(text: string): string {
+  const s = text
+    .toLowerCase()
+    .normalize("NFKD")
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "");
+  return s || "x";
+}
+
+const RESERVED = new Set(
+  "break case catch class const continue debugger default delete do else enum export extends false finally for function if import in instanceof new null return super switch this throw true try typeof var void while with yield let static implements interface package private protected public await opts pulumi ksc".split(
+    " ",
+  ),
+);
+
+function camel(s: string): string {
+  const parts = s.split("-").filter(Boolean);
+  let name = parts.map((p, i) => (i === 0 ? p : p[0].toUpperCase() + p.slice(1))).join("");
+  if (!/^[a-z_$]/i.test(name)) name = `r${name[0]?.toUpperCase() ?? ""}${name.slice(1)}`;
+  return RESERVED.has(name) ? `${name}Resource` : name;
+}
+
+function unique(base: string, used: Set<string>): string {
+  let name = base;
+  for (let i = 2; used.has(name); i++) name = `${base}-${i}`;
+  used.add(name);
+  return name;
+}
+
+function uniqueVar(base: string, used: Set<string>): string {
+  let name = base;
+  for (let i = 2; used.has(name); i++) name = `${base}${i}`;
+  used.add(name);
+  return name;
+}
+
+/** A value as TypeScript source (JSON literals; object keys bare when they are identifiers). */
+export function literal(v: unknown, indent = ""): string {
+  if (Array.isArray(v)) return `[${v.map((x) => literal(x, indent)).join(", ")}]`;
+  if (v !== null && typeof v === "object") {
+    const entries = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined);
+    return `{ ${entries.map(([k, x]) => `${/^[A-Za-z_$][\w$]*$/.test(k) ? k : JSON.stringify(k)}: ${literal(x, indent)}`).join(", ")} }`;
+  }
+  return JSON.stringify(v);
+}
+
+function comment(text: string, indent = ""): string[] {
+  // Line comments: a console name cannot end them early (a newline in a name becomes a new comment line).
+  return text.split(/\r\n|[\n\r\u2028\u2029]/).map((l) => `${indent}//${l ? ` ${l}` : ""}`);
+}
+
+function resourceSource(
+  varName: string,
+  type: RenderedResource["type"],
+  name: string,
+  props: [string, string][],
+  withOpts: boolean,
+): string[] {
+  return [
+    `const ${varName} = new ksc.${type}(`,
+    `  ${JSON.stringify(name)},`,
+    "  {",
+    ...props.map(([k, v]) => `    ${k}: ${v},`),
+    "  },",
+    ...(withOpts ? ["  opts,"] : []),
+    ");",
+  ];
+}
+
+function checkFailures(run: () => { failures: { property: string; reason: string }[] }): string | undefined {
+  let failures: { property: string; reason: string }[];
+  try {
+    failures = run().failures;
+  } catch (err) {
+    if (err instanceof InputError) failures = [{ property: err.property, reason: err.reason }];
+    else throw err;
+  }
+  return failures.length ? failures.map((f) => `${f.property}: ${f.reason}`).join("; ") : undefined;
+}
+
+/** The program's files. Every resource is run through its resource's check(); one that fails it is left out. */
+export function renderProgram(estate: Estate, opts: RenderOptions): Program {
+  const resources: RenderedResource[] = [];
+  const skipped: Skipped[] = [...estate.skipped];
+  const names = new Set<string>();
+  const vars = new Set<string>();
+  const body: string[] = [];
+
+  for (const dp of estate.distributionPoints) {
+    const dpWhat = `distribution point ${dp.displayName} (host id ${dp.hostId})`;
+    const bad = checkFailures(() => distributionPoint.check({}, dp.inputs as Record<string, unknown>));
+    if (bad) {
+      skipped.push({ what: dpWhat, reason: `its settings do not pass the resource's checks (${bad})` });
+      continue;
+    }
+    const name = unique(slug(dp.displayName), names);
+    const v = uniqueVar(camel(name), vars);
+    body.push(
+      "",
+      ...comment(`${dpWhat}, serving ${(dp.inputs.scopeGroups ?? []).join(", ") || "NLA networks only"}`),
+    );
+    for (const n of dp.notes) body.push(...comment(`Note: ${n}`));
+    body.push(
+      ...resourceSource(
+        v,
+        "DistributionPoint",
+        name,
+        Object.entries(dp.inputs).map(([k, x]) => [k, literal(x)]),
+        opts.retainOnDelete,
+      ),
+    );
+    resources.push({ type: "DistributionPoint", name, object: dpWhat, inputs: { ...dp.inputs } });
+    if (dp.push) {
+      const pushWhat = `push server on ${dp.displayName}`;
+      const pushBad = checkFailures(() => pushServer.check({}, { hostId: dp.hostId, ...dp.push }));
+      if (pushBad) {
+        skipped.push({
+          what: pushWhat,
+          reason: `its settings do not pass the resource's checks (${pushBad})`,
+        });
+        continue;
+      }
+      const pushName = unique(`${name}-push`, names);
+      const pv = uniqueVar(`${v}Push`, vars);
+      body.push("", ...comment(`${pushWhat} (port ${dp.push.port}); its firewall port stays as it is`));
+      body.push(
+        ...resourceSource(
+          pv,
+          "PushServer",
+          pushName,
+          [
+            ["hostId", `${v}.hostId`],
+            ...Object.entries(dp.push).map(([k, x]): [string, string] => [k, literal(x)]),
+          ],
+          opts.retainOnDelete,
+        ),
+      );
+      resources.push({
+        type: "PushServer",
+        name: pushName,
+        object: pushWhat,
+        inputs: { hostId: dp.hostId, ...dp.push },
+      });
+    }
+  }
+
+  for (const p of estate.policies) {
+    const what = `Network Agent policy "${p.inputs.name}" (id ${p.id}) of group "${p.groupPath}"`;
+    const bad = checkFailures(() =>
+      networkAgentPolicy.check({}, p.inputs as unknown as Record<string, unknown>),
+    );
+    if (bad) {
+      skipped.push({ what, reason: `its settings do not pass the resource's checks (${bad})` });
+      continue;
+    }
+    const groupPart = p.groupPath.split("/").slice(1).join("-") || p.groupPath;
+    const name = unique(`${slug(groupPart)}-${slug(p.inputs.name)}`, names);
+    const v = uniqueVar(camel(name), vars);
+    body.push("", ...comment(what));
+    for (const n of p.notes) body.push(...comment(`Note: ${n}`));
+    body.push(
+      ...resourceSource(
+        v,
+        "NetworkAgentPolicy",
+        name,
+        Object.entries(p.inputs).map(([k, x]) => [k, literal(x)]),
+        opts.retainOnDelete,
+      ),
+    );
+    resources.push({ type: "NetworkAgentPolicy", name, object: what, inputs: { ...p.inputs } });
+  }
+
+  const header = [
+    ...comment(
+      [
+        `Generated by \`pulumi-ksc generate\` from ${estate.server} at ${estate.readAt}`,
+        `for the groups ${estate.groups.map((g) => JSON.stringify(g.path)).join(", ")}.`,
+        "",
+        "Every resource declares the settings the console had, with adopt: true, so the first `pulumi up` takes the",
+        "objects over without changing them and `pulumi preview` afterwards shows no changes.",
+        ...(opts.keyNamesFile
+          ? [`The console was read with the key names of ${opts.keyNamesFile}: set ksc:keyNamesFile to it.`]
+          : []),
+        ...(opts.retainOnDelete
+          ? [
+              "retainOnDelete: removing a resource from this program (or `pulumi destroy`) leaves the object in the console.",
+            ]
+          : []),
+        ...(skipped.length ? ["", "Not declared:", ...skipped.map((s) => `- ${s.what}: ${s.reason}`)] : []),
+      ].join("\n"),
+    ),
+  ];
+  const imports = [
+    ...(opts.retainOnDelete ? ['import * as pulumi from "@pulumi/pulumi";'] : []),
+    'import * as ksc from "pulumi-ksc";',
+  ];
+  const optsDecl = opts.retainOnDelete
+    ? ["", "const opts: pulumi.CustomResourceOptions = { retainOnDelete: true };"]
+    : [];
+  const empty =
+    resources.length === 0
+      ? [
+          "",
+          "// Nothing to declare: no distribution point or policy of these groups was found.",
+          "export {};",
+        ]
+      : [];
+  const index = [...header, ...imports, ...optsDecl, ...body, ...empty, ""].join("\n");
+
+  const description = `KSC distribution points, push servers and Network Agent policies of ${estate.groups.map((g) => g.path).join(", ")}, taken over from ${estate.server}`;
+  const files: Record<string, string> = {
+    "index.ts": index,
+    "Pulumi.yaml": [
+      `name: ${opts.projectName}`,
+      `description: ${JSON.stringify(description)}`,
+      "runtime:",
+      "  name: nodejs",
+      "  options:",
+      "    typescript: true",
+      "",
+    ].join("\n"),
+    "package.json": `${JSON.stringify(
+      {
+        name: opts.projectName,
+        private: true,
+        main: "index.ts",
+        dependencies: { "@pulumi/pulumi": opts.pulumiVersion, "pulumi-ksc": opts.pulumiKscVersion },
+      },
+      null,
+      2,
+    )}\n`,
+    "tsconfig.json": `${JSON.stringify(
+      {
+        compilerOptions: {
+          strict: true,
+          outDir: "bin",
+          target: "es2020",
+          module: "commonjs",
+          moduleResolution: "node",
+          esModuleInterop: true,
+          skipLibCheck: true,
+          sourceMap: true,
+          forceConsistentCasingInFileNames: true,
+        },
+        files: ["index.ts"],
+      },
+      null,
+      2,
+    )}\n`,
+  };
+  return { files, resources, skipped, warnings: estate.warnings };
+}
+
+/** This package's version and its @pulumi/pulumi version, for the generated package.json. */
+export function packageVersions(): { pulumiKsc: string; pulumi: string } {
+  const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "package.json"), "utf8")) as {
+    version: string;
+    dependencies?: Record<string, string>;
+  };
+  return { pulumiKsc: pkg.version, pulumi: pkg.dependencies?.["@pulumi/pulumi"] ?? "3.248.0" };
+}
+
+/** Write the files into `dir`; an existing non-empty directory needs `force` (and only these files are replaced). */
+export function writeProgram(dir: string, program: Program, force: boolean): string[] {
+  if (fs.existsSync(dir)) {
+    if (!fs.statSync(dir).isDirectory()) throw new UsageError(`--out ${dir} exists and is not a directory`);
+    const clash = Object.keys(program.files).filter((f) => fs.existsSync(path.join(dir, f)));
+    if (clash.length > 0 && !force) {
+      throw new UsageError(
+        `--out ${dir} already holds ${clash.join(", ")}: choose an empty directory, or add --force to replace them`,
+      );
+    }
+  }
+  fs.mkdirSync(dir, { recursive: true });
+  const written: string[] = [];
+  for (const [name, text] of Object.entries(program.files)) {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, text);
+    written.push(file);
+  }
+  return written;
+}

@@ -1,0 +1,248 @@
+// probe guided against an emulator that uses other key names than the PROPOSED ones (standing in for a real
+// server). A test prompter plays the administrator: at each prompt it makes the asked-for change with raw API calls.
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { startEmulator } from "ksc-emulator";
+import { loadKeyNames } from "../ksc/keys";
+import { EXIT } from "./exitCodes";
+import { GuidedReport } from "./guided";
+import { Prompter, StepAnswer, StepPrompt } from "./io";
+import { main } from "./main";
+import { recordingIo } from "./testing/io";
+import { RawKsc, WRITE_METHOD, long, policyVal, policyValue } from "./testing/rawKsc";
+
+jest.setTimeout(60_000);
+
+// The "real server's" names. The host flag is not in the probe's attribute list: it must be found anyway.
+const REAL = {
+  dp: {
+    pushServerEnabled: "KLUA_PUSH_SRV_ENABLED",
+    pushServerPort: "KLUA_PUSH_SRV_PORT",
+    pushServerRemoteAddress: "KLUA_PUSH_SRV_REMOTE_ADDR",
+  },
+  host: { keepConnection: "KLHST_WKS_NAG_KEEP_CONN_FLAG" },
+  networkAgent: {
+    networkSection: "KLNAG_SECTION_NETWORK",
+    useUdpPort: "KLNAG_USE_UDP",
+    udpPort: "KLNAG_UDP_PORT",
+    forceConnectionThroughDp: "KLNAG_FORCE_CONN_VIA_UA",
+  },
+};
+const ROOT_POLICY = 1;
+
+type Emulator = Awaited<ReturnType<typeof startEmulator>>;
+let emu: Emulator;
+let raw: RawKsc;
+let dir: string;
+let dpHost: string;
+
+const env = () => ({
+  KSC_SERVER_URL: emu.url,
+  KSC_USER: emu.credentials.user,
+  KSC_PASSWORD: emu.credentials.password,
+});
+
+/** The administrator: does what each step asks, through raw API calls. `mischief` changes one step's behaviour. */
+function administrator(
+  mischief: Partial<Record<string, () => Promise<StepAnswer>>> = {},
+): Prompter & { seen: StepPrompt[] } {
+  const seen: StepPrompt[] = [];
+  const na = REAL.networkAgent;
+  const toggle = async (key: string, lock?: boolean) => {
+    const section = await raw.readSection(ROOT_POLICY, na.networkSection);
+    const now = policyVal(section, key) as boolean;
+    const locked = ((section[key] as { value: { KLPRSS_Mnd: boolean } }).value.KLPRSS_Mnd ??
+      false) as boolean;
+    await raw.changePolicy(ROOT_POLICY, na.networkSection, { [key]: policyValue(!now, lock ?? locked) });
+  };
+  const actions: Record<string, () => Promise<void>> = {
+    start: async () => undefined,
+    "keep-connection": () =>
+      raw
+        .call("HostGroup.UpdateHost", { strHostName: dpHost, pInfo: { [REAL.host.keepConnection]: true } })
+        .then(() => undefined),
+    "push-enable": () =>
+      raw.changeDp(dpHost, { [REAL.dp.pushServerEnabled]: true, [REAL.dp.pushServerPort]: long(13297) }),
+    "push-address": () =>
+      raw.changeDp(dpHost, { [REAL.dp.pushServerRemoteAddress]: "push-probe.example.test" }),
+    "policy-force": () => toggle(na.forceConnectionThroughDp, true),
+    "policy-udp-port": () =>
+      raw.changePolicy(ROOT_POLICY, na.networkSection, { [na.udpPort]: policyValue(15007, false) }),
+    "policy-use-udp": () => toggle(na.useUdpPort),
+  };
+  return {
+    seen,
+    async step(p) {
+      seen.push(p);
+      const special = mischief[p.id];
+      if (special) return special();
+      await actions[p.id]();
+      return "done";
+    },
+    confirm: async () => true,
+  };
+}
+
+async function freshEmulator(): Promise<void> {
+  await emu?.stop();
+  emu = await startEmulator({ port: 0, tls: false, keyNamesFile: path.join(dir, "server-names.json") });
+  raw = await RawKsc.login(emu.url, emu.credentials.user, emu.credentials.password);
+  dpHost = await raw.hostId("milan-dp-01");
+  await raw.makeDp(dpHost, [await raw.groupId(["Branch Milan"])]);
+}
+
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-ksc-guided-"));
+  fs.writeFileSync(path.join(dir, "server-names.json"), JSON.stringify(REAL));
+});
+
+afterAll(async () => {
+  await raw?.end();
+  await emu?.stop();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test("the walk finds every real name and writes the override file the provider reads", async () => {
+  await freshEmulator();
+  await fetch(`${emu.url}/control/reset-counters`, { method: "POST" });
+  const admin = administrator();
+  const io = recordingIo({ env: env(), cwd: dir, prompter: admin });
+  const writesBefore = Object.keys(emu.counters().calls).filter((m) => WRITE_METHOD.test(m));
+  expect(writesBefore).toEqual([]);
+  const code = await main(
+    ["probe", "guided", "--device", "milan-dp-01", "--out", "keynames.json", "--json"],
+    io,
+  );
+  expect(io.stderr.join("\n")).not.toMatch(/pulumi-ksc: /);
+  expect(code).toBe(EXIT.ok);
+  expect(admin.seen.map((s) => s.id)).toEqual([
+    "start",
+    "keep-connection",
+    "push-enable",
+    "push-address",
+    "policy-force",
+    "policy-udp-port",
+    "policy-use-udp",
+  ]);
+  expect(admin.seen.every((s) => s.attempt === 1)).toBe(true);
+  expect(admin.seen.find((s) => s.id === "push-enable")!.lines.join(" ")).toMatch(
+    /milan-dp-01.*Run push server.*13297/,
+  );
+
+  const written = JSON.parse(fs.readFileSync(path.join(dir, "keynames.json"), "utf8")) as Record<
+    string,
+    unknown
+  >;
+  expect(written).toMatchObject(REAL);
+  expect(written.$comment).toMatch(/probe guided/);
+  // The provider's mapping module accepts the file and now uses the server's names.
+  const names = loadKeyNames(path.join(dir, "keynames.json"));
+  expect(names.dp).toMatchObject(REAL.dp);
+  expect(names.networkAgent).toMatchObject(REAL.networkAgent);
+  expect(names.host.keepConnection).toBe(REAL.host.keepConnection);
+
+  const report = JSON.parse(io.stdout.join("\n")) as GuidedReport;
+  expect(report.complete).toBe(true);
+  expect(report.written).toBe(true);
+  expect(report.results.map((r) => [r.expectation.logical, r.outcome.status])).toEqual([
+    ["keepConnection", "found"],
+    ["pushServerEnabled", "found"],
+    ["pushServerPort", "found"],
+    ["pushServerRemoteAddress", "found"],
+    ["forceConnectionThroughDp", "found"],
+    ["udpPort", "found"],
+    ["useUdpPort", "found"],
+  ]);
+  // The only writes were the administrator's own (the test's raw calls), none from the probe.
+  const probeWrites = Object.entries(emu.counters().calls).filter(([m]) => WRITE_METHOD.test(m));
+  expect(Object.fromEntries(probeWrites)).toEqual({
+    "HostGroup.UpdateHost": 1,
+    "UaControl.ModifyUpdateAgent": 2,
+    "SsContents.Ss_Replace": 3,
+    "SsContents.Ss_Apply": 3,
+  });
+});
+
+test("with the found names, generate sees the push server the walk turned on", async () => {
+  // Same emulator state as the walk left it: push server on milan-dp-01, port 13297.
+  const out = path.join(dir, "program");
+  const io = recordingIo({ env: env(), cwd: dir });
+  expect(
+    await main(
+      ["generate", "--group", "Branch Milan", "--out", out, "--key-names", "keynames.json", "--json"],
+      io,
+    ),
+  ).toBe(EXIT.ok);
+  const index = fs.readFileSync(path.join(out, "index.ts"), "utf8");
+  expect(index).toContain("new ksc.PushServer(");
+  expect(index).toContain("    port: 13297,");
+  expect(index).toContain('    remoteAddress: "push-probe.example.test",');
+  expect(index).toContain(`set ksc:keyNamesFile to it`);
+});
+
+test("a step without a change, and an ambiguous one, are reported, not guessed (exit 3)", async () => {
+  await freshEmulator();
+  const out = path.join(dir, "partial.json");
+  fs.writeFileSync(out, JSON.stringify({ $comment: "old", host: { keepConnection: "EARLIER_GUESS" } }));
+  const admin = administrator({
+    // Two DP yes/no keys switched on in one save: which one is "Run push server"?
+    "push-enable": async () => {
+      await raw.changeDp(dpHost, {
+        [REAL.dp.pushServerEnabled]: true,
+        CgOpenWebConsolePort: true,
+        [REAL.dp.pushServerPort]: long(13297),
+      });
+      return "done";
+    },
+    "push-address": async () => "skip",
+    // The administrator forgets to save, every time.
+    "policy-use-udp": async () => "done",
+  });
+  const io = recordingIo({ env: env(), cwd: dir, prompter: admin });
+  const code = await main(["probe", "guided", "--device", "milan-dp-01", "--out", out, "--yes"], io);
+  expect(code).toBe(EXIT.incomplete);
+  const text = io.text();
+  expect(text).toMatch(
+    /ambiguous\s+"Run push server": 2 keys changed that way \(CgOpenWebConsolePort, KLUA_PUSH_SRV_ENABLED\); not guessed/,
+  );
+  expect(text).toMatch(/no change\s+"Use UDP port"/);
+  expect(text).toMatch(/No change at all was seen/);
+  // Asked again before giving up.
+  expect(admin.seen.filter((s) => s.id === "policy-use-udp").map((s) => s.attempt)).toEqual([1, 2, 3]);
+  const written = JSON.parse(fs.readFileSync(out, "utf8")) as {
+    dp: Record<string, string>;
+    host: Record<string, string>;
+    networkAgent: Record<string, string>;
+  };
+  expect(written.dp).toEqual({ pushServerPort: REAL.dp.pushServerPort });
+  expect(written.host).toEqual({ keepConnection: REAL.host.keepConnection }); // merged over the earlier file
+  expect(written.networkAgent).toEqual({
+    networkSection: REAL.networkAgent.networkSection,
+    forceConnectionThroughDp: REAL.networkAgent.forceConnectionThroughDp,
+    udpPort: REAL.networkAgent.udpPort,
+  });
+});
+
+test("without a yes nothing is written; stopping early keeps what was found", async () => {
+  await freshEmulator();
+  const out = path.join(dir, "declined.json");
+  const admin = administrator({ "push-address": async () => "quit" });
+  admin.confirm = async () => false;
+  const io = recordingIo({ env: env(), cwd: dir, prompter: admin });
+  expect(await main(["probe", "guided", "--out", out, "--device", "milan-dp-01"], io)).toBe(EXIT.ok);
+  expect(fs.existsSync(out)).toBe(false);
+  expect(io.text()).toContain("Not written.");
+  expect(io.text()).toContain(`"pushServerEnabled": "${REAL.dp.pushServerEnabled}"`);
+  expect(admin.seen.map((s) => s.id)).toEqual(["start", "keep-connection", "push-enable", "push-address"]);
+});
+
+test("no DP named: with several DPs it asks for --device (exit 2)", async () => {
+  await freshEmulator();
+  await raw.makeDp(await raw.hostId("rome-dp-01"), [await raw.groupId(["Branch Rome"])]);
+  const io = recordingIo({ env: env(), cwd: dir, prompter: administrator() });
+  expect(await main(["probe", "guided"], io)).toBe(EXIT.usage);
+  expect(io.stderr.join("\n")).toMatch(
+    /2 distribution points: choose one with --device NAME \(.*milan-dp-01.*rome-dp-01/,
+  );
+});

@@ -1,0 +1,95 @@
+// The provider-process side: dispatch, check = validation + read-only lookups, the firewall note, the one client.
+import * as pulumi from "@pulumi/pulumi";
+import { RESOURCE_NAME_KEY } from "../resources/common";
+import { resetRegistry } from "../resources/registry";
+import { FakeKsc, GROUPS } from "../resources/testing/fake-client";
+import { testContext } from "../resources/testing/context";
+import * as impl from "./impl";
+
+describe("impl (provider process)", () => {
+  let ksc: FakeKsc;
+  beforeEach(() => {
+    ksc = new FakeKsc();
+    impl.useContext(testContext(ksc));
+    resetRegistry();
+  });
+  afterAll(() => impl.useContext(undefined));
+
+  test("check stops at schema failures without calling the console", async () => {
+    const r = await impl.check("PushServer", {}, { hostId: "guid-milan-dp-01", port: 70000 });
+    expect(r.failures).toEqual([{ property: "port", reason: "must be between 1 and 65535, got 70000" }]);
+    expect(ksc.calls).toEqual([]);
+  });
+
+  test("check then looks up what it can, read-only, and names the property", async () => {
+    const r = await impl.check(
+      "DistributionPoint",
+      {},
+      { deviceName: "shared-name-01", scopeGroups: ["Branch Milan"] },
+    );
+    expect(r.failures).toEqual([
+      { property: "deviceName", reason: expect.stringMatching(/^2 managed devices match "shared-name-01"/) },
+    ]);
+    expect(ksc.calls.every((c) => /\.(Get|Find|GroupId)/.test(c))).toBe(true);
+  });
+
+  test("two PushServer resources on one DP fail at check", async () => {
+    const a = await impl.check(
+      "PushServer",
+      {},
+      { hostId: "guid-milan-dp-01", [RESOURCE_NAME_KEY]: "push-a" },
+    );
+    const b = await impl.check(
+      "PushServer",
+      {},
+      { hostId: "guid-milan-dp-01", port: 14000, [RESOURCE_NAME_KEY]: "push-b" },
+    );
+    expect(a.failures).toEqual([]);
+    expect(b.failures).toEqual([
+      { property: "hostId", reason: expect.stringContaining('PushServer "push-a" of this program') },
+    ]);
+  });
+
+  test("create of a push server logs the firewall note once; the full lifecycle goes through", async () => {
+    const info = jest.spyOn(pulumi.log, "info").mockResolvedValue();
+    const dpIn = (
+      await impl.check("DistributionPoint", {}, { hostId: "guid-milan-dp-01", scopeGroups: [GROUPS.milan] })
+    ).inputs as Record<string, unknown>;
+    const dp = await impl.create("DistributionPoint", dpIn);
+    const psIn = (await impl.check("PushServer", {}, { hostId: dp.id })).inputs as Record<string, unknown>;
+    const ps = await impl.create("PushServer", psIn);
+    const notes = info.mock.calls.map((c) => c[0]).filter((m) => m.includes("firewall"));
+    expect(notes).toEqual([
+      expect.stringMatching(/^Open TCP port 13295 for incoming connections in the firewall of milan-dp-01/),
+    ]);
+    const diff = await impl.diff("PushServer", ps.id, ps.outs as Record<string, unknown>, {
+      ...psIn,
+      port: 13296,
+    });
+    expect(diff).toMatchObject({ changes: true, replaces: [] });
+    const updated = await impl.update("PushServer", ps.id, ps.outs as Record<string, unknown>, {
+      ...psIn,
+      port: 13296,
+    });
+    expect(updated.outs).toMatchObject({ port: 13296 });
+    await impl.remove("PushServer", ps.id, updated.outs as Record<string, unknown>);
+    expect((await impl.read("PushServer", ps.id, updated.outs as Record<string, unknown>)).id).toBe("");
+    await impl.remove("DistributionPoint", dp.id, dp.outs as Record<string, unknown>);
+    expect(ksc.dps.size).toBe(0);
+    info.mockRestore();
+  });
+
+  test("without configuration, the first call that needs the console says what to set", async () => {
+    impl.useContext(undefined);
+    const saved = { ...process.env };
+    for (const k of Object.keys(process.env)) if (k.startsWith("KSC_")) delete process.env[k];
+    try {
+      impl.configure({ get: () => undefined });
+      await expect(impl.read("PushServer", "h", {})).rejects.toThrow(
+        /the KSC server is not configured: run `pulumi config set ksc:serverUrl/,
+      );
+    } finally {
+      process.env = saved;
+    }
+  });
+});

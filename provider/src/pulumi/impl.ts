@@ -1,0 +1,144 @@
+// The provider process side of the dynamic providers: the shim (./shims) requires this module by package name at
+// run time and forwards every call here. It holds the process-wide state: the configuration handed to configure(),
+// and ONE client (one KSC session), created on first use and shared by the three resource types.
+import * as pulumi from "@pulumi/pulumi";
+import { createClient } from "../ksc";
+import { KscClient } from "../ksc/api";
+import { KeyNames } from "../ksc/keys";
+import * as common from "../resources/common";
+import * as distributionPoint from "../resources/distributionPoint";
+import { GroupDirectory } from "../resources/groups";
+import * as networkAgentPolicy from "../resources/networkAgentPolicy";
+import * as pushServer from "../resources/pushServer";
+import { ResourceKind } from "../resources/schemaTypes";
+import { ConfigSource, readProviderConfig } from "./config";
+
+type Props = Record<string, unknown>;
+
+interface Logic {
+  check(olds: Props, news: Props): common.CheckResult<unknown>;
+  verify(ctx: common.ResourceContext, olds: Props, news: never): Promise<common.CheckFailure[]>;
+  diff(olds: never, news: never): common.DiffResult;
+  create(ctx: common.ResourceContext, inputs: never): Promise<{ id: string; outs: unknown }>;
+  read(
+    ctx: common.ResourceContext,
+    id: string,
+    props: never,
+  ): Promise<{ id: string; props?: unknown; inputs?: unknown }>;
+  update(ctx: common.ResourceContext, id: string, olds: never, news: never): Promise<{ outs: unknown }>;
+  delete(ctx: common.ResourceContext, id: string, props: never): Promise<void>;
+}
+
+const LOGIC: Record<ResourceKind, Logic> = {
+  DistributionPoint: distributionPoint,
+  PushServer: pushServer,
+  NetworkAgentPolicy: networkAgentPolicy,
+};
+
+let configSource: ConfigSource | undefined;
+let runtime: { client: KscClient; keys: KeyNames; ctx: common.ResourceContext } | undefined;
+
+/** configure() of every shim: keep the stack configuration for when the client is first needed. */
+export function configure(config: ConfigSource): void {
+  configSource = config;
+}
+
+function log(level: common.Level, message: string): void {
+  void (level === "warn"
+    ? pulumi.log.warn(message)
+    : level === "info"
+      ? pulumi.log.info(message)
+      : pulumi.log.debug(message));
+}
+
+/** The process's context: one client, created from the configuration on first use. */
+export function context(): common.ResourceContext {
+  if (!runtime) {
+    const settings = readProviderConfig(configSource, process.env);
+    const client = createClient({
+      ...settings.client,
+      logger: (level, message) => log(level === "info" ? "debug" : level, message),
+    });
+    const keys = settings.keyNames;
+    const ctx: common.ResourceContext = { client, keys, groups: new GroupDirectory(client, keys), log };
+    runtime = { client, keys, ctx };
+  }
+  return runtime.ctx;
+}
+
+/** For tests: use this context instead of one built from the configuration. */
+export function useContext(ctx: common.ResourceContext | undefined): void {
+  runtime = ctx && { client: ctx.client, keys: ctx.keys, ctx };
+}
+
+/** For tests: end the session and forget the client. */
+export async function shutdown(): Promise<void> {
+  const r = runtime;
+  runtime = undefined;
+  await r?.client.close();
+}
+
+export async function check(
+  kind: ResourceKind,
+  olds: Props,
+  news: Props,
+): Promise<common.CheckResult<unknown>> {
+  const logic = LOGIC[kind];
+  const result = logic.check(olds ?? {}, news);
+  if (result.failures.length > 0) return result;
+  // Read-only lookups for what is known, so that `pulumi preview` already reports a missing device or group.
+  const failures = await logic.verify(context(), olds ?? {}, result.inputs as never);
+  return { inputs: result.inputs, failures };
+}
+
+export async function diff(
+  kind: ResourceKind,
+  _id: string,
+  olds: Props,
+  news: Props,
+): Promise<common.DiffResult> {
+  return LOGIC[kind].diff(olds as never, news as never);
+}
+
+export async function create(kind: ResourceKind, inputs: Props): Promise<{ id: string; outs: unknown }> {
+  const result = await LOGIC[kind].create(context(), inputs as never);
+  if (kind === "PushServer") {
+    // Said once, when the push server is set up: KSC does not open its port on the DP host.
+    log("info", (result.outs as { firewallNote: string }).firewallNote);
+  }
+  return result;
+}
+
+export async function read(
+  kind: ResourceKind,
+  id: string,
+  props: Props | undefined,
+): Promise<{ id: string; props?: unknown; inputs?: unknown }> {
+  return LOGIC[kind].read(context(), id, (props ?? {}) as never);
+}
+
+export async function update(
+  kind: ResourceKind,
+  id: string,
+  olds: Props,
+  news: Props,
+): Promise<{ outs: unknown }> {
+  return LOGIC[kind].update(context(), id, olds as never, news as never);
+}
+
+export async function remove(kind: ResourceKind, id: string, props: Props): Promise<void> {
+  return LOGIC[kind].delete(context(), id, props as never);
+}
+
+/** The provider methods of one resource kind, as the shim calls them (see ./dp, ./ps, ./nap). */
+export function forKind(kind: ResourceKind) {
+  return {
+    configure: async (req: { config: ConfigSource }) => configure(req.config),
+    check: (olds: Props, news: Props) => check(kind, olds, news),
+    diff: (id: string, olds: Props, news: Props) => diff(kind, id, olds, news),
+    create: (inputs: Props) => create(kind, inputs),
+    read: (id: string, props?: Props) => read(kind, id, props),
+    update: (id: string, olds: Props, news: Props) => update(kind, id, olds, news),
+    delete: (id: string, props: Props) => remove(kind, id, props),
+  };
+}

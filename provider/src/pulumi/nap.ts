@@ -1,0 +1,5 @@
+// The NetworkAgentPolicy provider methods, for the shim: require("pulumi-ksc/dist/pulumi/nap"). The short module name
+// keeps the serialized provider (stored in every resource's state) small.
+import { forKind } from "./impl";
+
+export = forKind("NetworkAgentPolicy");

@@ -1,0 +1,5 @@
+// The PushServer provider methods, for the shim: require("pulumi-ksc/dist/pulumi/ps"). The short module name
+// keeps the serialized provider (stored in every resource's state) small.
+import { forKind } from "./impl";
+
+export = forKind("PushServer");

@@ -1,0 +1,180 @@
+// Shared pieces of the resource logic: the context the CRUD functions get, the preview "unknown" sentinel,
+// errors that name a property, and readers for decoded KSC values. No Pulumi imports here.
+import { KscClient, KscLong, KscParams, KscTyped, KscValue } from "../ksc/api";
+import { KeyNames } from "../ksc/keys";
+import type { GroupDirectory } from "./groups";
+
+/** The value the engine puts in place of a not-yet-known input during preview. */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+/** Input key the resource classes add: the resource's name, so the provider can tell two resources apart.
+ *  Keys starting with "__" are hidden in the CLI's display. */
+export const RESOURCE_NAME_KEY = "__resourceName";
+export const PROVIDER_KEY = "__provider";
+
+export type Level = "debug" | "info" | "warn";
+
+/** What every create/read/update/delete gets: the client (one session per provider process), the key names, and
+ *  the caches of this provider process. */
+export interface ResourceContext {
+  readonly client: KscClient;
+  readonly keys: KeyNames;
+  readonly groups: GroupDirectory;
+  log(level: Level, message: string): void;
+}
+
+export interface CheckFailure {
+  property: string;
+  reason: string;
+}
+
+export interface CheckResult<T> {
+  inputs: T;
+  failures: CheckFailure[];
+}
+
+export interface DiffResult {
+  changes: boolean;
+  replaces: string[];
+  deleteBeforeReplace: boolean;
+  /** The properties that differ (not used by the engine; for logs and tests). */
+  diffs: string[];
+}
+
+/** `property: reason`, the form people read. */
+export function describeFailure(f: CheckFailure): string {
+  return f.property ? `${f.property}: ${f.reason}` : f.reason;
+}
+
+/** A failure caused by one input: the message starts with the property, e.g. `deviceName: no managed device …`. */
+export class InputError extends Error {
+  constructor(
+    readonly property: string,
+    readonly reason: string,
+  ) {
+    super(`${property}: ${reason}`);
+    this.name = "InputError";
+  }
+}
+
+/** The object was created in the console but a later step failed. The dynamic-provider host reads `id` and
+ *  `properties` from the thrown object and records the resource, so the next run updates or deletes it instead of
+ *  creating a duplicate. */
+export class CreatedWithErrorsError extends Error {
+  readonly reasons: string[];
+  constructor(
+    message: string,
+    readonly id: string,
+    readonly properties: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = "CreatedWithErrorsError";
+    this.reasons = [message];
+  }
+}
+
+export function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** Prefix an error with what was being done, keeping InputError's property. */
+export function doing(what: string, err: unknown): Error {
+  if (err instanceof InputError) return err;
+  const e = new Error(`${what}: ${errorText(err)}`);
+  (e as Error & { cause?: unknown }).cause = err;
+  return e;
+}
+
+export function isUnknown(v: unknown): boolean {
+  return v === UNKNOWN;
+}
+
+/** Whether a value is, or contains, the preview unknown sentinel. */
+export function containsUnknown(v: unknown): boolean {
+  if (v === UNKNOWN) return true;
+  if (Array.isArray(v)) return v.some(containsUnknown);
+  if (v !== null && typeof v === "object") return Object.values(v).some(containsUnknown);
+  return false;
+}
+
+// ---- decoded KSC values ----
+
+export function kscNumber(v: KscValue | undefined): number | undefined {
+  if (typeof v === "number") return v;
+  if (v instanceof KscLong) return v.value;
+  if (v instanceof KscTyped && typeof v.value === "number") return v.value;
+  return undefined;
+}
+
+export function kscString(v: KscValue | undefined): string | undefined {
+  return typeof v === "string" ? v : undefined;
+}
+
+export function kscBoolean(v: KscValue | undefined): boolean | undefined {
+  if (typeof v === "boolean") return v;
+  if (typeof v === "number") return v !== 0;
+  return undefined;
+}
+
+export function isParams(v: KscValue | undefined): v is KscParams {
+  return (
+    v !== null &&
+    v !== undefined &&
+    typeof v === "object" &&
+    !Array.isArray(v) &&
+    !(v instanceof KscLong) &&
+    !(v instanceof KscTyped)
+  );
+}
+
+export function kscParamsArray(v: KscValue | undefined): KscParams[] {
+  return Array.isArray(v) ? v.filter(isParams) : [];
+}
+
+/** Deep copy of decoded params (KscLong/KscTyped are immutable and shared). */
+export function cloneParams(p: KscParams): KscParams {
+  const copy = (v: KscValue): KscValue => {
+    if (Array.isArray(v)) return v.map(copy);
+    if (isParams(v)) return cloneParams(v);
+    return v;
+  };
+  const out: KscParams = {};
+  for (const [k, v] of Object.entries(p)) out[k] = copy(v);
+  return out;
+}
+
+/** A setting in policy format (reference §4.4): `{KLPRSS_Val: value, KLPRSS_Mnd: locked}`. */
+export function policyValue(keys: KeyNames, value: KscValue, locked: boolean): KscParams {
+  return { [keys.lock.value]: value, [keys.lock.locked]: locked };
+}
+
+/** Read a policy-format setting; undefined when the variable is absent or not in policy format. */
+export function readPolicyValue(
+  keys: KeyNames,
+  section: KscParams,
+  name: string,
+): { value: KscValue; locked: boolean } | undefined {
+  const v = section[name];
+  if (!isParams(v) || !(keys.lock.value in v)) return undefined;
+  return { value: v[keys.lock.value], locked: kscBoolean(v[keys.lock.locked]) ?? false };
+}
+
+// ---- comparisons ----
+
+/** Case-insensitive equality for names (device names, FQDNs and group names are not case-sensitive in KSC). */
+export function sameName(a: string | undefined, b: string | undefined): boolean {
+  return a !== undefined && b !== undefined && a.localeCompare(b, undefined, { sensitivity: "accent" }) === 0;
+}
+
+export function sortedNumbers(values: number[]): number[] {
+  return [...new Set(values)].sort((a, b) => a - b);
+}
+
+export function sameNumberSet(a: number[], b: number[]): boolean {
+  const x = sortedNumbers(a);
+  const y = sortedNumbers(b);
+  return x.length === y.length && x.every((v, i) => v === y[i]);
+}
+
+export function quote(s: string): string {
+  return JSON.stringify(s);
+}

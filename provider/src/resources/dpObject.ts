@@ -1,0 +1,63 @@
+// The DP object (`pUaInfo` of UaControl) that DistributionPoint and PushServer share. ModifyUpdateAgent replaces
+// it wholesale, so every writer reads the full object, overlays only the fields it owns and writes it all back:
+// keys it does not know (other resources' fields, server additions) round-trip untouched. Writers hold the
+// host's lock (dpHostLock) around the whole read-modify-write.
+import { KscParams } from "../ksc/api";
+import { isNotFound } from "../ksc/errors";
+import { KeyNames } from "../ksc/keys";
+import { ResourceContext, cloneParams, kscBoolean, kscNumber, kscString } from "./common";
+
+/** The DP object of a host, or undefined when the host is not a distribution point. */
+export async function readDp(ctx: ResourceContext, hostId: string): Promise<KscParams | undefined> {
+  try {
+    return await ctx.client.uaControl.getUpdateAgentInfo(hostId);
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw err;
+  }
+}
+
+/** Write back a full DP object after `overlay` changed the caller's own fields. Call with the host's lock held. */
+export async function writeDp(
+  ctx: ResourceContext,
+  hostId: string,
+  current: KscParams,
+  overlay: (info: KscParams) => void,
+): Promise<KscParams> {
+  const next = cloneParams(current);
+  overlay(next);
+  next[ctx.keys.dp.hostId] = hostId;
+  await ctx.client.uaControl.modifyUpdateAgent(next);
+  return next;
+}
+
+export interface PushSettings {
+  enabled: boolean;
+  port?: number;
+  remoteAddress: string;
+}
+
+export function pushSettingsOf(keys: KeyNames, info: KscParams): PushSettings {
+  return {
+    enabled: kscBoolean(info[keys.dp.pushServerEnabled]) ?? false,
+    port: kscNumber(info[keys.dp.pushServerPort]),
+    remoteAddress: kscString(info[keys.dp.pushServerRemoteAddress]) ?? "",
+  };
+}
+
+/** The TCP ports the DP itself listens on, by the DistributionPoint property that sets them. */
+export interface DpPorts {
+  port?: number;
+  nonSslPort?: number;
+}
+
+export function dpPortsOf(keys: KeyNames, info: KscParams): DpPorts {
+  return { port: kscNumber(info[keys.dp.port]), nonSslPort: kscNumber(info[keys.dp.nonSslPort]) };
+}
+
+/** Which DP port (if any) equals `port`, in words: "the DP's port (UaPort)". */
+export function clashingDpPort(ports: DpPorts, port: number): string | undefined {
+  if (ports.port === port) return "its TLS port for Network Agents (DistributionPoint port)";
+  if (ports.nonSslPort === port) return "its non-TLS port for Network Agents (DistributionPoint nonSslPort)";
+  return undefined;
+}

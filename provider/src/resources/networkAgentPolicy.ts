@@ -1,0 +1,431 @@
+// NetworkAgentPolicy: the Network Agent policy (product/version from keys.networkAgent) of an administration group,
+// with the connectivity settings of the push-server procedure, each with its lock. Policy attributes go through
+// AddPolicy/UpdatePolicyData; the settings through one SsContents handle (replaceInSection: Ss_Replace, Ss_Apply,
+// always released). A policy is found in the console by its group and name (AddPolicy always makes a new one).
+import { KscParams, KscValue, PolicyRecord } from "../ksc/api";
+import { isNotFound } from "../ksc/errors";
+import { KeyNames } from "../ksc/keys";
+import {
+  CheckFailure,
+  CheckResult,
+  CreatedWithErrorsError,
+  DiffResult,
+  InputError,
+  RESOURCE_NAME_KEY,
+  ResourceContext,
+  containsUnknown,
+  doing,
+  errorText,
+  isUnknown,
+  kscBoolean,
+  kscNumber,
+  policyValue,
+  quote,
+  readPolicyValue,
+} from "./common";
+import { GroupInfo, GroupRef, samePath } from "./groups";
+import type {
+  LockedBooleanChecked,
+  LockedPortChecked,
+  NetworkAgentPolicyCheckedInputs as Inputs,
+  NetworkAgentPolicyOutputs as Outputs,
+} from "./schema.generated";
+import { claim } from "./registry";
+import { validateInputs } from "./validation";
+
+type SettingName = "forceConnectionThroughDp" | "useUdpPort" | "udpPort";
+
+interface Setting {
+  name: SettingName;
+  key: (k: KeyNames) => string;
+  kind: "boolean" | "int";
+}
+
+/** The connectivity settings (Connectivity → Network) and their keys in the policy's network section. */
+export const NA_SETTINGS: readonly Setting[] = [
+  { name: "forceConnectionThroughDp", key: (k) => k.networkAgent.forceConnectionThroughDp, kind: "boolean" },
+  { name: "useUdpPort", key: (k) => k.networkAgent.useUdpPort, kind: "boolean" },
+  { name: "udpPort", key: (k) => k.networkAgent.udpPort, kind: "int" },
+];
+
+type Locked = { value: boolean | number; locked: boolean };
+type Settings = Partial<Record<SettingName, Locked>>;
+
+const ATTRIBUTES = [
+  { name: "name", record: "displayName" },
+  { name: "active", record: "active" },
+  { name: "inheritFromParent", record: "acceptParent" },
+  { name: "forceInheritance", record: "forceDistribToChildren" },
+] as const;
+
+function isNew(olds: Record<string, unknown> | undefined): boolean {
+  return Object.keys(olds ?? {}).filter((k) => !k.startsWith("__")).length === 0;
+}
+
+function describePolicy(id: number, name?: string): string {
+  return name ? `policy ${quote(name)} (id ${id})` : `policy ${id}`;
+}
+
+// ---- check ----
+
+export function check(_olds: Record<string, unknown>, news: Record<string, unknown>): CheckResult<Inputs> {
+  return validateInputs<Inputs>("NetworkAgentPolicy", news);
+}
+
+/** Read-only checks for known values: the group exists; for a new resource, a policy of the same name on the
+ *  group is either equal to the declaration or adopted. */
+export async function verify(
+  ctx: ResourceContext,
+  olds: Record<string, unknown>,
+  news: Inputs & { [RESOURCE_NAME_KEY]?: string },
+): Promise<CheckFailure[]> {
+  if (isUnknown(news.group)) return [];
+  let group: GroupInfo;
+  try {
+    group = await ctx.groups.resolve(news.group, "group");
+  } catch (err) {
+    if (err instanceof InputError) return [{ property: err.property, reason: err.reason }];
+    throw err;
+  }
+  const resourceName = news[RESOURCE_NAME_KEY];
+  if (typeof resourceName === "string" && !isUnknown(news.name)) {
+    const other = claim("NetworkAgentPolicy", `${group.id}\u0000${news.name}`, resourceName);
+    if (other !== undefined) {
+      return [
+        {
+          property: "name",
+          reason: `NetworkAgentPolicy ${quote(other)} of this program already manages the policy ${quote(news.name)} of group ${quote(group.path)}`,
+        },
+      ];
+    }
+  }
+  if (!isNew(olds) || news.adopt || containsUnknown(news)) return [];
+  const existing = await findByName(ctx, group.id, news.name);
+  if (existing.length > 1) return [{ property: "name", reason: severalMessage(existing, group) }];
+  if (existing.length === 1) {
+    const differences = differencesFrom(news, existing[0], await readSettings(ctx, existing[0].id));
+    if (differences.length > 0) {
+      return [{ property: "name", reason: alreadyExistsMessage(existing[0], group, differences) }];
+    }
+  }
+  return [];
+}
+
+function alreadyExistsMessage(p: PolicyRecord, group: GroupInfo, differences: string[]): string {
+  return (
+    `a Network Agent ${describePolicy(p.id, p.displayName)} already exists on group ${quote(group.path)}, with other settings (${differences.join("; ")}). ` +
+    "To manage it with this resource, set adopt: true (its settings are then changed to the declared ones; consider the retainOnDelete resource option), or choose another name"
+  );
+}
+
+function severalMessage(list: PolicyRecord[], group: GroupInfo): string {
+  return `${list.length} Network Agent policies named ${quote(list[0].displayName)} exist on group ${quote(group.path)} (ids ${list.map((p) => p.id).join(", ")}); rename all but one in the console, or choose another name`;
+}
+
+// ---- console access ----
+
+/** The group's own Network Agent policies with this name (not those inherited from parent groups). */
+async function findByName(ctx: ResourceContext, groupId: number, name: string): Promise<PolicyRecord[]> {
+  const na = ctx.keys.networkAgent;
+  const all = await ctx.client.policy.getPoliciesForGroup(groupId);
+  return all.filter(
+    (p) =>
+      !p.inherited &&
+      p.groupId === groupId &&
+      p.product === na.product &&
+      p.version === na.version &&
+      p.displayName === name,
+  );
+}
+
+async function readSettings(ctx: ResourceContext, policyId: number): Promise<Settings> {
+  const na = ctx.keys.networkAgent;
+  let section: KscParams;
+  try {
+    section = await ctx.client.policySettings.readSection(
+      policyId,
+      na.product,
+      na.version,
+      na.networkSection,
+    );
+  } catch (err) {
+    if (isNotFound(err)) return {}; // the policy does not hold the section (yet)
+    throw err;
+  }
+  const out: Settings = {};
+  for (const s of NA_SETTINGS) {
+    const v = readPolicyValue(ctx.keys, section, s.key(ctx.keys));
+    const value = v && (s.kind === "int" ? kscNumber(v.value) : kscBoolean(v.value));
+    if (v && value !== undefined) out[s.name] = { value, locked: v.locked };
+  }
+  return out;
+}
+
+/** Ss_Replace of the three settings, Ss_Apply, release: one SsContents handle. */
+async function writeSettings(ctx: ResourceContext, policyId: number, i: Inputs): Promise<void> {
+  const na = ctx.keys.networkAgent;
+  const data: KscParams = {};
+  for (const s of NA_SETTINGS) {
+    const v = i[s.name] as LockedBooleanChecked | LockedPortChecked;
+    data[s.key(ctx.keys)] = policyValue(ctx.keys, v.value as KscValue, v.locked);
+  }
+  await ctx.client.policySettings.replaceInSection(policyId, na.product, na.version, na.networkSection, data);
+}
+
+function sameLocked(
+  a: Locked | undefined,
+  b: { value: boolean | number; locked?: boolean } | undefined,
+): boolean {
+  return a !== undefined && b !== undefined && a.value === b.value && a.locked === (b.locked ?? false);
+}
+
+/** What differs between the declaration and a policy in the console, in words. */
+export function differencesFrom(i: Inputs, p: PolicyRecord, settings: Settings): string[] {
+  const out: string[] = [];
+  for (const a of ATTRIBUTES) {
+    if (p[a.record] !== i[a.name])
+      out.push(
+        `${a.name}: ${JSON.stringify(p[a.record])} in the console, ${JSON.stringify(i[a.name])} declared`,
+      );
+  }
+  for (const s of NA_SETTINGS) {
+    if (!sameLocked(settings[s.name], i[s.name])) {
+      out.push(
+        `${s.name}: ${JSON.stringify(settings[s.name] ?? null)} in the console, ${JSON.stringify(i[s.name])} declared`,
+      );
+    }
+  }
+  return out;
+}
+
+async function applyAttributes(ctx: ResourceContext, p: PolicyRecord, i: Inputs): Promise<void> {
+  const change: Record<string, string | boolean> = {};
+  if (p.displayName !== i.name) change.displayName = i.name;
+  if (p.active !== i.active) change.active = i.active!;
+  if (p.acceptParent !== i.inheritFromParent) change.acceptParent = i.inheritFromParent!;
+  if (p.forceDistribToChildren !== i.forceInheritance) change.forceDistribToChildren = i.forceInheritance!;
+  if (Object.keys(change).length > 0) await ctx.client.policy.updatePolicyData(p.id, change);
+}
+
+async function outputsOf(
+  ctx: ResourceContext,
+  p: PolicyRecord,
+  carried: { group?: GroupRef; adopt?: boolean; adopted: boolean },
+): Promise<Outputs> {
+  const group = await ctx.groups.byId(p.groupId);
+  const settings = await readSettings(ctx, p.id);
+  const out: Outputs = {
+    policyId: p.id,
+    group: carried.group ?? group?.path ?? p.groupId,
+    groupId: p.groupId,
+    groupPath: group?.path ?? String(p.groupId),
+    name: p.displayName,
+    product: p.product,
+    version: p.version,
+    active: p.active,
+    inheritFromParent: p.acceptParent,
+    forceInheritance: p.forceDistribToChildren,
+    adopted: carried.adopted,
+  };
+  if (settings.forceConnectionThroughDp)
+    out.forceConnectionThroughDp = settings.forceConnectionThroughDp as LockedBooleanChecked;
+  if (settings.useUdpPort) out.useUdpPort = settings.useUdpPort as LockedBooleanChecked;
+  if (settings.udpPort) out.udpPort = settings.udpPort as LockedPortChecked;
+  if (carried.adopt !== undefined) out.adopt = carried.adopt;
+  return out;
+}
+
+async function policyData(ctx: ResourceContext, id: number): Promise<PolicyRecord | undefined> {
+  try {
+    return await ctx.client.policy.getPolicyData(id);
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw err;
+  }
+}
+
+// ---- CRUD ----
+
+export async function create(ctx: ResourceContext, inputs: Inputs): Promise<{ id: string; outs: Outputs }> {
+  const group = await ctx.groups.resolve(inputs.group, "group");
+  const na = ctx.keys.networkAgent;
+  const existing = await findByName(ctx, group.id, inputs.name);
+  if (existing.length > 1) throw new InputError("name", severalMessage(existing, group));
+  let id: number;
+  let adopted = false;
+  if (existing.length === 1) {
+    const p = existing[0];
+    const differences = differencesFrom(inputs, p, await readSettings(ctx, p.id));
+    if (differences.length > 0) {
+      if (!inputs.adopt) throw new InputError("name", alreadyExistsMessage(p, group, differences));
+      await applyAttributes(ctx, p, inputs);
+      await writeSettings(ctx, p.id, inputs).catch((err) => {
+        throw doing(`taking over the Network Agent ${describePolicy(p.id, p.displayName)}`, err);
+      });
+      ctx.log(
+        "info",
+        `took over the existing Network Agent ${describePolicy(p.id, p.displayName)} (adopt: true)`,
+      );
+    } else {
+      // Equal to the declaration: made by an earlier run whose result was lost, or by hand exactly as declared.
+      ctx.log(
+        "info",
+        `the Network Agent ${describePolicy(p.id, p.displayName)} already exists as declared; managing it`,
+      );
+    }
+    id = p.id;
+    adopted = true;
+  } else {
+    const what = `creating the Network Agent policy ${quote(inputs.name)} on group ${quote(group.path)}`;
+    try {
+      id = await ctx.client.policy.addPolicy({
+        displayName: inputs.name,
+        product: na.product,
+        version: na.version,
+        groupId: group.id,
+        active: inputs.active,
+        acceptParent: inputs.inheritFromParent,
+        forceDistribToChildren: inputs.forceInheritance,
+      });
+    } catch (err) {
+      // AddPolicy always makes a new policy: if the reply was lost after the server made it, the policy now
+      // exists under our name (there was none a moment ago). Take it rather than make a second one.
+      const now = await findByName(ctx, group.id, inputs.name).catch(() => []);
+      if (now.length !== 1) throw doing(what, err);
+      ctx.log(
+        "debug",
+        `${what}: the reply was lost but the policy exists (id ${now[0].id}) (${errorText(err)})`,
+      );
+      id = now[0].id;
+    }
+    try {
+      await writeSettings(ctx, id, inputs);
+    } catch (err) {
+      throw new CreatedWithErrorsError(
+        `${what}: created (id ${id}), but writing its settings failed: ${errorText(err)}`,
+        String(id),
+        {
+          ...inputs,
+          policyId: id,
+          groupId: group.id,
+          groupPath: group.path,
+          product: na.product,
+          version: na.version,
+          adopted: false,
+        },
+      );
+    }
+  }
+  const p = await policyData(ctx, id);
+  if (!p)
+    throw new Error(
+      `the Network Agent ${describePolicy(id, inputs.name)} disappeared right after it was written`,
+    );
+  return {
+    id: String(id),
+    outs: await outputsOf(ctx, p, { group: inputs.group, adopt: inputs.adopt, adopted }),
+  };
+}
+
+function policyId(id: string): number {
+  const n = Number(id);
+  if (!Number.isSafeInteger(n)) throw new Error(`the resource id ${quote(id)} is not a policy id`);
+  return n;
+}
+
+export async function read(
+  ctx: ResourceContext,
+  id: string,
+  props: Partial<Outputs>,
+): Promise<{ id: string; props?: Outputs; inputs?: Inputs }> {
+  const p = await policyData(ctx, policyId(id));
+  if (!p) return { id: "" }; // deleted in the console: dropped from the state
+  // The group cannot change (KLPOL_GROUP_ID is read-only), so the declared form of the group stays.
+  const outs = await outputsOf(ctx, p, {
+    group: props.group,
+    adopt: props.adopt,
+    adopted: props.adopted ?? false,
+  });
+  return { id, props: outs, inputs: inputsFrom(outs) };
+}
+
+/** The inputs that would produce these outputs (for `pulumi refresh`). */
+export function inputsFrom(o: Outputs): Inputs {
+  const i: Inputs = {
+    group: o.group,
+    name: o.name,
+    active: o.active,
+    inheritFromParent: o.inheritFromParent,
+    forceInheritance: o.forceInheritance,
+    adopt: o.adopt ?? false,
+  } as Inputs;
+  if (o.forceConnectionThroughDp)
+    i.forceConnectionThroughDp = o.forceConnectionThroughDp as LockedBooleanChecked;
+  if (o.useUdpPort) i.useUdpPort = o.useUdpPort as LockedBooleanChecked;
+  if (o.udpPort) i.udpPort = o.udpPort as LockedPortChecked;
+  return i;
+}
+
+export async function update(
+  ctx: ResourceContext,
+  id: string,
+  olds: Outputs,
+  news: Inputs,
+): Promise<{ outs: Outputs }> {
+  const pid = policyId(id);
+  const what = `updating the Network Agent ${describePolicy(pid, olds.name)}`;
+  const p = await policyData(ctx, pid);
+  if (!p) {
+    throw new Error(
+      `${what}: it no longer exists (deleted in the console?): run \`pulumi refresh\` to drop it from the state, then \`pulumi up\` to create it again`,
+    );
+  }
+  try {
+    await applyAttributes(ctx, p, news);
+    await writeSettings(ctx, pid, news);
+  } catch (err) {
+    throw doing(what, err);
+  }
+  const now = (await policyData(ctx, pid)) ?? p;
+  return {
+    outs: await outputsOf(ctx, now, { group: news.group, adopt: news.adopt, adopted: olds.adopted ?? false }),
+  };
+}
+
+async function remove(ctx: ResourceContext, id: string, props: Partial<Outputs>): Promise<void> {
+  const pid = policyId(id);
+  try {
+    await ctx.client.policy.deletePolicy(pid);
+  } catch (err) {
+    if (isNotFound(err)) return; // already gone
+    throw doing(`deleting the Network Agent ${describePolicy(pid, props.name)}`, err);
+  }
+}
+export { remove as delete };
+
+// ---- diff ----
+
+function sameGroup(olds: Partial<Outputs>, news: Inputs): boolean {
+  const g = news.group;
+  if (isUnknown(g)) return false;
+  if (typeof g === "number") return g === olds.groupId;
+  if (olds.groupPath !== undefined) return samePath(g, olds.groupPath);
+  return g === olds.group;
+}
+
+export function diff(olds: Partial<Outputs>, news: Inputs): DiffResult {
+  const diffs: string[] = [];
+  const replaces: string[] = [];
+  if (!sameGroup(olds, news)) {
+    diffs.push("group");
+    replaces.push("group");
+  }
+  for (const a of ATTRIBUTES) {
+    if (isUnknown(news[a.name]) || news[a.name] !== olds[a.name]) diffs.push(a.name);
+  }
+  for (const s of NA_SETTINGS) {
+    const v = news[s.name];
+    if (containsUnknown(v) || !sameLocked(olds[s.name] as Locked | undefined, v)) diffs.push(s.name);
+  }
+  return { changes: diffs.length > 0, replaces, deleteBeforeReplace: false, diffs };
+}

@@ -1,0 +1,289 @@
+import { KscLong } from "../ksc/api";
+import { InputError, RESOURCE_NAME_KEY, UNKNOWN } from "./common";
+import * as dp from "./distributionPoint";
+import * as ps from "./pushServer";
+import { resetRegistry } from "./registry";
+import type { PushServerCheckedInputs, PushServerOutputs } from "./schema.generated";
+import { FakeKsc, GROUPS, unavailable } from "./testing/fake-client";
+import { testContext } from "./testing/context";
+
+const HOST = "guid-milan-dp-01";
+const checked = (news: Record<string, unknown>): PushServerCheckedInputs => {
+  const r = ps.check({}, news);
+  expect(r.failures).toEqual([]);
+  return r.inputs;
+};
+
+describe("PushServer check", () => {
+  test.each<[string, Record<string, unknown>, { property: string; reason: string }[]]>([
+    ["a DP and the default port", { hostId: HOST }, []],
+    ["a port and a remote address", { hostId: HOST, port: 14295, remoteAddress: "push.corp.example" }, []],
+    ["an IPv6 remote address", { hostId: HOST, remoteAddress: "[fd00::1]" }, []],
+    [
+      "port out of range",
+      { hostId: HOST, port: 70000 },
+      [{ property: "port", reason: "must be between 1 and 65535, got 70000" }],
+    ],
+    [
+      "port not a whole number",
+      { hostId: HOST, port: 13295.5 },
+      [{ property: "port", reason: "must be a whole number, got 13295.5" }],
+    ],
+    ["no DP", { port: 13295 }, [{ property: "hostId", reason: "is required" }]],
+    ["an empty host id", { hostId: "" }, [{ property: "hostId", reason: "must not be empty" }]],
+    [
+      "a remote address with a space",
+      { hostId: HOST, remoteAddress: "push server" },
+      [{ property: "remoteAddress", reason: 'must be a host name or an IP address, got "push server"' }],
+    ],
+    ["a DP not known yet (preview)", { hostId: UNKNOWN, port: UNKNOWN }, []],
+  ])("%s", (_name, news, failures) => {
+    expect(ps.check({}, news).failures).toEqual(failures);
+  });
+
+  test("fills in the port default 13295", () => {
+    expect(checked({ hostId: HOST })).toEqual({ hostId: HOST, port: 13295, remoteAddress: "", adopt: false });
+  });
+});
+
+function outputs(o: Partial<PushServerOutputs> = {}): PushServerOutputs {
+  return {
+    hostId: HOST,
+    displayName: "milan-dp-01",
+    port: 13295,
+    remoteAddress: "",
+    keepConnection: true,
+    firewallNote: ps.firewallNote(13295, "milan-dp-01"),
+    adopt: false,
+    adopted: false,
+    ...o,
+  };
+}
+
+describe("PushServer diff", () => {
+  test.each<[string, Partial<PushServerOutputs>, Record<string, unknown>, string[], string[]]>([
+    ["nothing changed", {}, { hostId: HOST }, [], []],
+    ["the default port written out", {}, { hostId: HOST, port: 13295 }, [], []],
+    [
+      "keep-connection turned off by hand is not this resource's field",
+      { keepConnection: false },
+      { hostId: HOST },
+      [],
+      [],
+    ],
+    ["adopt changed", {}, { hostId: HOST, adopt: true }, [], []],
+    ["the port changed in the console", { port: 14000 }, { hostId: HOST }, ["port"], []],
+    ["a new remote address", {}, { hostId: HOST, remoteAddress: "push.corp.example" }, ["remoteAddress"], []],
+    ["another DP", {}, { hostId: "guid-rome-dp-01" }, ["hostId"], ["hostId"]],
+    ["a DP not known yet", {}, { hostId: UNKNOWN }, ["hostId"], ["hostId"]],
+  ])("%s", (_name, olds, news, diffs, replaces) => {
+    const r = ps.diff({ ...outputs(), ...olds }, ps.check({}, news).inputs);
+    expect({ diffs: r.diffs, replaces: r.replaces, changes: r.changes }).toEqual({
+      diffs,
+      replaces,
+      changes: diffs.length > 0,
+    });
+  });
+});
+
+describe("PushServer against the fake console", () => {
+  let ksc: FakeKsc;
+  let ctx: ReturnType<typeof testContext>;
+  beforeEach(async () => {
+    ksc = new FakeKsc();
+    ctx = testContext(ksc);
+    resetRegistry();
+    await dp.create(
+      ctx,
+      dp.check({}, { hostId: HOST, scopeGroups: [GROUPS.milan], customFolder: "D:\\KSC" }).inputs,
+    );
+  });
+  const stored = () => ksc.dps.get(HOST)!;
+  const push = (k: "pushServerEnabled" | "pushServerPort" | "pushServerRemoteAddress") =>
+    stored()[ksc.keys.dp[k]];
+
+  test("create turns the push server on through read-modify-write and reports keep-connection and the firewall note", async () => {
+    const { id, outs } = await ps.create(
+      ctx,
+      checked({ hostId: HOST, port: 14295, remoteAddress: "push.corp.example" }),
+    );
+    expect(id).toBe(HOST);
+    expect(push("pushServerEnabled")).toBe(true);
+    expect(push("pushServerPort")).toEqual(new KscLong(14295));
+    expect(push("pushServerRemoteAddress")).toBe("push.corp.example");
+    expect(stored()[ksc.keys.dp.customFolder]).toBe("D:\\KSC"); // the DP's own settings are untouched
+    expect(outs).toEqual({
+      hostId: HOST,
+      displayName: "milan-dp-01",
+      port: 14295,
+      remoteAddress: "push.corp.example",
+      keepConnection: true,
+      firewallNote:
+        "Open TCP port 14295 for incoming connections in the firewall of milan-dp-01: KSC does not add the push-server port to the firewall exceptions of the distribution point.",
+      adopt: false,
+      adopted: false,
+    });
+  });
+
+  test("create on a device that is not a DP says to declare a DistributionPoint", async () => {
+    const err = await ps.create(ctx, checked({ hostId: "guid-rome-dp-01" })).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as Error).message).toBe(
+      'hostId: rome-dp-01 (hostId "guid-rome-dp-01") is not a distribution point: declare a DistributionPoint for it and pass its hostId (dp.hostId)',
+    );
+  });
+
+  test("create on an unknown host says so", async () => {
+    await expect(ps.create(ctx, checked({ hostId: "guid-nope" }))).rejects.toThrow(
+      'hostId: no managed device has host id "guid-nope"',
+    );
+  });
+
+  test("create with a port the DP already uses fails and writes nothing", async () => {
+    await expect(ps.create(ctx, checked({ hostId: HOST, port: 13000 }))).rejects.toThrow(
+      "port: 13000 is already used by the distribution point as its TLS port for Network Agents (DistributionPoint port); choose another port",
+    );
+    expect(push("pushServerEnabled")).toBe(false);
+  });
+
+  test("create when a push server already runs with other settings needs adopt: true", async () => {
+    stored()[ksc.keys.dp.pushServerEnabled] = true;
+    stored()[ksc.keys.dp.pushServerPort] = new KscLong(15295);
+    await expect(ps.create(ctx, checked({ hostId: HOST }))).rejects.toThrow(
+      /^hostId: a push server already runs on milan-dp-01 \(hostId "guid-milan-dp-01"\) \(port 15295\)\. To manage it with this resource, set adopt: true/,
+    );
+    const { outs } = await ps.create(ctx, checked({ hostId: HOST, adopt: true }));
+    expect(outs).toMatchObject({ port: 13295, adopted: true });
+    expect(push("pushServerPort")).toEqual(new KscLong(13295));
+  });
+
+  test("create when the push server already runs exactly as declared manages it without writing", async () => {
+    await ps.create(ctx, checked({ hostId: HOST }));
+    const modifies = ksc.count("UaControl.ModifyUpdateAgent");
+    const { outs } = await ps.create(ctx, checked({ hostId: HOST }));
+    expect(outs.adopted).toBe(true);
+    expect(ksc.count("UaControl.ModifyUpdateAgent")).toBe(modifies);
+  });
+
+  test("create whose write reply is lost succeeds", async () => {
+    ksc.failNext("UaControl.ModifyUpdateAgent", unavailable("UaControl.ModifyUpdateAgent"), {
+      when: "after",
+    });
+    const { outs } = await ps.create(ctx, checked({ hostId: HOST }));
+    expect(outs.port).toBe(13295);
+  });
+
+  test("read reports a port changed in the console; diff shows it", async () => {
+    const { outs } = await ps.create(ctx, checked({ hostId: HOST }));
+    stored()[ksc.keys.dp.pushServerPort] = new KscLong(16000);
+    const r = await ps.read(ctx, HOST, outs);
+    expect(r.props!.port).toBe(16000);
+    expect(r.inputs).toEqual({ hostId: HOST, port: 16000, remoteAddress: "", adopt: false });
+    expect(ps.diff(r.props!, checked({ hostId: HOST })).diffs).toEqual(["port"]);
+  });
+
+  test("read drops the resource when the push server was turned off or the DP removed", async () => {
+    const { outs } = await ps.create(ctx, checked({ hostId: HOST }));
+    stored()[ksc.keys.dp.pushServerEnabled] = false;
+    expect(await ps.read(ctx, HOST, outs)).toEqual({ id: "" });
+    ksc.dps.delete(HOST);
+    expect(await ps.read(ctx, HOST, outs)).toEqual({ id: "" });
+  });
+
+  test("update changes the port in place and leaves the DP's settings", async () => {
+    const { outs } = await ps.create(ctx, checked({ hostId: HOST }));
+    const r = await ps.update(ctx, HOST, outs, checked({ hostId: HOST, port: 13296 }));
+    expect(r.outs.port).toBe(13296);
+    expect(push("pushServerPort")).toEqual(new KscLong(13296));
+    expect(stored()[ksc.keys.dp.customFolder]).toBe("D:\\KSC");
+  });
+
+  test("delete turns the push server off and leaves the DP; again is fine; a removed DP is fine", async () => {
+    const { outs } = await ps.create(ctx, checked({ hostId: HOST }));
+    await ps.delete(ctx, HOST, outs);
+    expect(push("pushServerEnabled")).toBe(false);
+    expect(ksc.dps.has(HOST)).toBe(true);
+    expect(stored()[ksc.keys.dp.customFolder]).toBe("D:\\KSC");
+    await ps.delete(ctx, HOST, outs);
+    ksc.dps.delete(HOST);
+    await expect(ps.delete(ctx, HOST, outs)).resolves.toBeUndefined();
+  });
+});
+
+describe("PushServer verify (read-only lookups at preview)", () => {
+  let ksc: FakeKsc;
+  let ctx: ReturnType<typeof testContext>;
+  beforeEach(async () => {
+    ksc = new FakeKsc();
+    ctx = testContext(ksc);
+    resetRegistry();
+  });
+  const named = (name: string, news: Record<string, unknown>) => ({
+    ...checked(news),
+    [RESOURCE_NAME_KEY]: name,
+  });
+
+  test("two PushServers of one program on one DP: the second fails; the same resource checked again does not", async () => {
+    expect(await ps.verify(ctx, {}, named("push-a", { hostId: HOST }))).toEqual([]);
+    expect(await ps.verify(ctx, {}, named("push-a", { hostId: HOST }))).toEqual([]);
+    expect(await ps.verify(ctx, {}, named("push-b", { hostId: HOST, port: 14000 }))).toEqual([
+      {
+        property: "hostId",
+        reason:
+          'PushServer "push-a" of this program already runs the push server of this distribution point; a distribution point runs one push server',
+      },
+    ]);
+    expect(await ps.verify(ctx, {}, named("push-c", { hostId: "guid-rome-dp-01" }))).toEqual([]);
+  });
+
+  test("a port equal to a DP port declared in the same program fails, before the DP exists", async () => {
+    await dp.verify(
+      ctx,
+      {},
+      dp.check({}, { hostId: HOST, scopeGroups: [GROUPS.milan], nonSslPort: 13295 }).inputs,
+    );
+    expect(await ps.verify(ctx, {}, checked({ hostId: HOST }))).toEqual([
+      {
+        property: "port",
+        reason:
+          "13295 is already used by the distribution point as its non-TLS port for Network Agents (DistributionPoint nonSslPort); choose another port",
+      },
+    ]);
+  });
+
+  test("a port equal to the console DP's port fails", async () => {
+    await dp.create(ctx, dp.check({}, { hostId: HOST, scopeGroups: [GROUPS.milan] }).inputs);
+    expect(await ps.verify(ctx, {}, checked({ hostId: HOST, port: 14000 }))).toEqual([
+      {
+        property: "port",
+        reason: expect.stringContaining("14000 is already used by the distribution point"),
+      },
+    ]);
+  });
+
+  test("an unknown host fails; a host that is not a DP yet does not (it may become one in this run)", async () => {
+    expect(await ps.verify(ctx, {}, checked({ hostId: "guid-nope" }))).toEqual([
+      { property: "hostId", reason: 'no managed device has host id "guid-nope"' },
+    ]);
+    expect(await ps.verify(ctx, {}, checked({ hostId: "guid-rome-dp-01" }))).toEqual([]);
+  });
+
+  test("a new PushServer where a different push server already runs fails unless adopt", async () => {
+    await dp.create(ctx, dp.check({}, { hostId: HOST, scopeGroups: [GROUPS.milan] }).inputs);
+    ksc.dps.get(HOST)![ksc.keys.dp.pushServerEnabled] = true;
+    expect(await ps.verify(ctx, {}, checked({ hostId: HOST, port: 15000 }))).toEqual([
+      {
+        property: "hostId",
+        reason: expect.stringContaining("a push server already runs on this distribution point (port 13295)"),
+      },
+    ]);
+    expect(await ps.verify(ctx, {}, checked({ hostId: HOST, port: 15000, adopt: true }))).toEqual([]);
+    expect(await ps.verify(ctx, { hostId: HOST }, checked({ hostId: HOST, port: 15000 }))).toEqual([]);
+    expect(await ps.verify(ctx, {}, checked({ hostId: HOST }))).toEqual([]); // equal to what runs
+  });
+
+  test("nothing is looked up while the DP is unknown", async () => {
+    expect(await ps.verify(ctx, {}, ps.check({}, { hostId: UNKNOWN }).inputs)).toEqual([]);
+    expect(ksc.calls).toEqual([]);
+  });
+});

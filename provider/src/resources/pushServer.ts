@@ -1,0 +1,264 @@
+// PushServer: runs a push server on a distribution point. It owns the push-server keys of the DP object (PROPOSED
+// names, see ../ksc/keys.ts) and nothing else: enabling and changing go through read-modify-write of the DP
+// object under the host's lock; deleting turns the push server off and leaves the DP. The host's keep-connection
+// flag, which KSC turns on with the push server, is reported but never compared.
+import { KscLong, KscParams } from "../ksc/api";
+import {
+  CheckFailure,
+  CheckResult,
+  DiffResult,
+  InputError,
+  RESOURCE_NAME_KEY,
+  ResourceContext,
+  doing,
+  errorText,
+  isUnknown,
+  kscBoolean,
+  kscString,
+  quote,
+} from "./common";
+import { deviceById } from "./devices";
+import {
+  DpPorts,
+  PushSettings,
+  clashingDpPort,
+  dpPortsOf,
+  pushSettingsOf,
+  readDp,
+  writeDp,
+} from "./dpObject";
+import { dpHostLock } from "./lock";
+import { claim, declaredDpPorts } from "./registry";
+import type { PushServerCheckedInputs as Inputs, PushServerOutputs as Outputs } from "./schema.generated";
+import { validateInputs } from "./validation";
+
+function isNew(olds: Record<string, unknown> | undefined): boolean {
+  return Object.keys(olds ?? {}).filter((k) => !k.startsWith("__")).length === 0;
+}
+
+/** What an administrator has to do by hand: KSC does not open the port on the DP host. */
+export function firewallNote(port: number, displayName: string): string {
+  return (
+    `Open TCP port ${port} for incoming connections in the firewall of ${displayName}: ` +
+    "KSC does not add the push-server port to the firewall exceptions of the distribution point."
+  );
+}
+
+function describeHost(hostId: string, displayName?: string): string {
+  return displayName && displayName !== hostId
+    ? `${displayName} (hostId ${quote(hostId)})`
+    : `host ${quote(hostId)}`;
+}
+
+function matches(push: PushSettings, i: Inputs): boolean {
+  return push.enabled && push.port === i.port && push.remoteAddress === i.remoteAddress;
+}
+
+function portClash(ports: DpPorts, port: number): string | undefined {
+  const which = clashingDpPort(ports, port);
+  return which && `${port} is already used by the distribution point as ${which}; choose another port`;
+}
+
+function alreadyRunningMessage(where: string, push: PushSettings): string {
+  return (
+    `a push server already runs on ${where} (port ${push.port ?? "?"}${push.remoteAddress ? `, remote address ${quote(push.remoteAddress)}` : ""}). ` +
+    "To manage it with this resource, set adopt: true (its settings are then changed to the declared ones), or declare the settings it has"
+  );
+}
+
+// ---- check ----
+
+export function check(_olds: Record<string, unknown>, news: Record<string, unknown>): CheckResult<Inputs> {
+  return validateInputs<Inputs>("PushServer", news);
+}
+
+/**
+ * Read-only checks for known values: one PushServer per DP in this program, a port the DP does not already use
+ * (as declared in this program, or as the console has it), and for a new resource, a push server already running
+ * is either equal to the declaration or adopted.
+ */
+export async function verify(
+  ctx: ResourceContext,
+  olds: Record<string, unknown>,
+  news: Inputs & { [RESOURCE_NAME_KEY]?: string },
+): Promise<CheckFailure[]> {
+  if (isUnknown(news.hostId)) return [];
+  const failures: CheckFailure[] = [];
+  const name = news[RESOURCE_NAME_KEY];
+  if (typeof name === "string") {
+    const other = claim("PushServer", news.hostId, name);
+    if (other !== undefined) {
+      failures.push({
+        property: "hostId",
+        reason: `PushServer ${quote(other)} of this program already runs the push server of this distribution point; a distribution point runs one push server`,
+      });
+    }
+  }
+  const info = await readDp(ctx, news.hostId);
+  if (!info) {
+    // Not a DP (yet): it may be created in this run. The device itself must exist.
+    await deviceById(ctx, news.hostId, "hostId").catch((err) => {
+      if (err instanceof InputError) failures.push({ property: err.property, reason: err.reason });
+      else throw err;
+    });
+    const declared = declaredDpPorts(news.hostId);
+    const clash = declared && !isUnknown(news.port) ? portClash(declared, news.port) : undefined;
+    if (clash) failures.push({ property: "port", reason: clash });
+    return failures;
+  }
+  const ports = declaredDpPorts(news.hostId) ?? dpPortsOf(ctx.keys, info);
+  const clash = isUnknown(news.port) ? undefined : portClash(ports, news.port);
+  if (clash) failures.push({ property: "port", reason: clash });
+  const push = pushSettingsOf(ctx.keys, info);
+  if (
+    isNew(olds) &&
+    push.enabled &&
+    !news.adopt &&
+    !isUnknown(news.port) &&
+    !isUnknown(news.remoteAddress) &&
+    !matches(push, news)
+  ) {
+    failures.push({ property: "hostId", reason: alreadyRunningMessage("this distribution point", push) });
+  }
+  return failures;
+}
+
+// ---- CRUD ----
+
+function overlayPush(ctx: ResourceContext, i: Inputs): (info: KscParams) => void {
+  const dp = ctx.keys.dp;
+  return (info) => {
+    info[dp.pushServerEnabled] = true;
+    info[dp.pushServerPort] = new KscLong(i.port);
+    info[dp.pushServerRemoteAddress] = i.remoteAddress;
+  };
+}
+
+async function notADp(ctx: ResourceContext, hostId: string): Promise<InputError> {
+  let device;
+  try {
+    device = await deviceById(ctx, hostId, "hostId");
+  } catch (err) {
+    return err instanceof InputError ? err : new InputError("hostId", errorText(err));
+  }
+  return new InputError(
+    "hostId",
+    `${describeHost(hostId, device.displayName)} is not a distribution point: declare a DistributionPoint for it and pass its hostId (dp.hostId)`,
+  );
+}
+
+async function outputsOf(
+  ctx: ResourceContext,
+  hostId: string,
+  info: KscParams,
+  carried: { adopt?: boolean; adopted: boolean },
+): Promise<Outputs> {
+  const h = ctx.keys.host;
+  const host = await ctx.client.hostGroup.getHostInfo(hostId, [h.displayName, h.keepConnection]);
+  const displayName = kscString(info[ctx.keys.dp.displayName]) || kscString(host[h.displayName]) || hostId;
+  const push = pushSettingsOf(ctx.keys, info);
+  const port = push.port ?? 0;
+  const out: Outputs = {
+    hostId,
+    displayName,
+    port,
+    remoteAddress: push.remoteAddress,
+    keepConnection: kscBoolean(host[h.keepConnection]) ?? false,
+    firewallNote: firewallNote(port, displayName),
+    adopted: carried.adopted,
+  };
+  if (carried.adopt !== undefined) out.adopt = carried.adopt;
+  return out;
+}
+
+export async function create(ctx: ResourceContext, inputs: Inputs): Promise<{ id: string; outs: Outputs }> {
+  const hostId = inputs.hostId;
+  const { info, adopted } = await dpHostLock.run(hostId, async () => {
+    const current = await readDp(ctx, hostId);
+    if (!current) throw await notADp(ctx, hostId);
+    const where = describeHost(hostId, kscString(current[ctx.keys.dp.displayName]));
+    const clash = portClash(dpPortsOf(ctx.keys, current), inputs.port);
+    if (clash) throw new InputError("port", clash);
+    const push = pushSettingsOf(ctx.keys, current);
+    if (matches(push, inputs)) {
+      // Running exactly as declared: this resource's own write from a run whose result was lost, or a push
+      // server set up by hand the same way. Either way the declaration holds.
+      ctx.log("info", `the push server on ${where} already runs as declared; managing it`);
+      return { info: current, adopted: true };
+    }
+    if (push.enabled && !inputs.adopt) throw new InputError("hostId", alreadyRunningMessage(where, push));
+    const written = await writeDp(ctx, hostId, current, overlayPush(ctx, inputs)).catch(async (err) => {
+      // The write may have been applied and only its reply lost: then the DP now holds exactly our settings.
+      const now = await readDp(ctx, hostId).catch(() => undefined);
+      if (now && matches(pushSettingsOf(ctx.keys, now), inputs)) return now;
+      throw doing(`enabling the push server on ${where}`, err);
+    });
+    if (push.enabled) ctx.log("info", `took over the push server running on ${where} (adopt: true)`);
+    return { info: written, adopted: push.enabled };
+  });
+  const current = (await readDp(ctx, hostId)) ?? info;
+  return { id: hostId, outs: await outputsOf(ctx, hostId, current, { adopt: inputs.adopt, adopted }) };
+}
+
+export async function read(
+  ctx: ResourceContext,
+  id: string,
+  props: Partial<Outputs>,
+): Promise<{ id: string; props?: Outputs; inputs?: Inputs }> {
+  const info = await readDp(ctx, id);
+  // The DP is gone, or its push server was turned off in the console: the push server no longer exists.
+  if (!info || !pushSettingsOf(ctx.keys, info).enabled) return { id: "" };
+  const outs = await outputsOf(ctx, id, info, { adopt: props.adopt, adopted: props.adopted ?? false });
+  return {
+    id,
+    props: outs,
+    inputs: { hostId: id, port: outs.port, remoteAddress: outs.remoteAddress, adopt: outs.adopt ?? false },
+  };
+}
+
+export async function update(
+  ctx: ResourceContext,
+  id: string,
+  olds: Outputs,
+  news: Inputs,
+): Promise<{ outs: Outputs }> {
+  const info = await dpHostLock.run(id, async () => {
+    const current = await readDp(ctx, id);
+    if (!current) throw await notADp(ctx, id);
+    const clash = portClash(dpPortsOf(ctx.keys, current), news.port);
+    if (clash) throw new InputError("port", clash);
+    return writeDp(ctx, id, current, overlayPush(ctx, news)).catch((err) => {
+      throw doing(`changing the push server on ${describeHost(id, olds.displayName)}`, err);
+    });
+  });
+  const current = (await readDp(ctx, id)) ?? info;
+  return { outs: await outputsOf(ctx, id, current, { adopt: news.adopt, adopted: olds.adopted ?? false }) };
+}
+
+async function remove(ctx: ResourceContext, id: string, props: Partial<Outputs>): Promise<void> {
+  await dpHostLock.run(id, async () => {
+    const current = await readDp(ctx, id);
+    if (!current || !pushSettingsOf(ctx.keys, current).enabled) return; // nothing runs any more
+    await writeDp(ctx, id, current, (info) => {
+      info[ctx.keys.dp.pushServerEnabled] = false;
+    }).catch((err) => {
+      throw doing(`turning off the push server on ${describeHost(id, props.displayName)}`, err);
+    });
+  });
+}
+export { remove as delete };
+
+// ---- diff ----
+
+export function diff(olds: Partial<Outputs>, news: Inputs): DiffResult {
+  const diffs: string[] = [];
+  const replaces: string[] = [];
+  if (isUnknown(news.hostId) || news.hostId !== olds.hostId) {
+    diffs.push("hostId");
+    replaces.push("hostId");
+  }
+  for (const p of ["port", "remoteAddress"] as const) {
+    if (isUnknown(news[p]) || news[p] !== olds[p]) diffs.push(p);
+  }
+  return { changes: diffs.length > 0, replaces, deleteBeforeReplace: false, diffs };
+}

@@ -1,0 +1,34 @@
+// What this provider process has seen of the program: which resource claimed which console object, and the
+// ports declared for each DP. check() runs once per resource (again, with the same name, when it is replaced) in
+// the one provider process that serves a deployment; this lets it catch two resources of a program managing the
+// same object (two PushServers on one DP, two DistributionPoints on one device, two policies with one name on
+// one group), or a push port equal to a DP port declared in the same program, before anything is written.
+// Never a source of truth: it only adds failures.
+import { DpPorts } from "./dpObject";
+
+const claims = new Map<string, string>();
+const dpPorts = new Map<string, DpPorts>();
+
+/** Record that resource `resourceName` of `kind` manages the object `key`; returns the name of another resource
+ *  of the program that already does, if any. */
+export function claim(kind: string, key: string, resourceName: string): string | undefined {
+  const k = `${kind}\u0000${key}`;
+  const other = claims.get(k);
+  if (other !== undefined && other !== resourceName) return other;
+  claims.set(k, resourceName);
+  return undefined;
+}
+
+export function declareDpPorts(hostId: string, ports: DpPorts): void {
+  dpPorts.set(hostId, ports);
+}
+
+export function declaredDpPorts(hostId: string): DpPorts | undefined {
+  return dpPorts.get(hostId);
+}
+
+/** For tests: forget everything. */
+export function resetRegistry(): void {
+  claims.clear();
+  dpPorts.clear();
+}

@@ -1,0 +1,20 @@
+// A ResourceContext over any KscClient (the fake or a real client against the emulator), collecting log lines.
+import { KscClient } from "../../ksc/api";
+import { KeyNames, resolveKeyNames } from "../../ksc/keys";
+import { Level, ResourceContext } from "../common";
+import { GroupDirectory } from "../groups";
+
+export interface TestContext extends ResourceContext {
+  readonly logs: { level: Level; message: string }[];
+}
+
+export function testContext(client: KscClient, keys: KeyNames = resolveKeyNames({})): TestContext {
+  const logs: { level: Level; message: string }[] = [];
+  return {
+    client,
+    keys,
+    groups: new GroupDirectory(client, keys),
+    logs,
+    log: (level, message) => logs.push({ level, message }),
+  };
+}
