@@ -1,8 +1,10 @@
-// Two sites, each from stack config (or the defaults below), each one BranchSite component.
+// Two branch sites with two push-server DPs each. Sites come from stack config (`sites`), or the defaults
+// below; each site is one BranchSite component (site.ts).
 import * as pulumi from "@pulumi/pulumi";
 import { BranchSite, SiteArgs } from "./site";
 
 interface SiteConfig extends SiteArgs {
+  /** Short name, used in resource names and the policy name. */
   name: string;
 }
 
@@ -13,14 +15,17 @@ const DEFAULT_SITES: SiteConfig[] = [
 
 const config = new pulumi.Config();
 const sites = config.getObject<SiteConfig[]>("sites") ?? DEFAULT_SITES;
+// One port for every site unless a site sets its own.
 const pushServerPort = config.getNumber("pushServerPort");
 
-const deployed = Object.fromEntries(
-  sites.map((site) => [site.name, new BranchSite(site.name, { pushServerPort, ...site })]),
-);
+const deployed = sites.map((site) => ({
+  name: site.name,
+  site: new BranchSite(site.name, { ...site, pushServerPort: site.pushServerPort ?? pushServerPort }),
+}));
 
-export const dpHostIds = Object.fromEntries(Object.entries(deployed).map(([n, s]) => [n, s.dpHostIds]));
-export const pushServerPorts = Object.fromEntries(
-  Object.entries(deployed).map(([n, s]) => [n, s.pushServerPorts]),
-);
-export const policyIds = Object.fromEntries(Object.entries(deployed).map(([n, s]) => [n, s.policyId]));
+const bySite = <T>(pick: (s: BranchSite) => T): Record<string, T> =>
+  Object.fromEntries(deployed.map(({ name, site }) => [name, pick(site)]));
+
+export const dpHostIds = bySite((s) => s.dpHostIds);
+export const pushServerPorts = bySite((s) => s.pushServerPorts);
+export const policyIds = bySite((s) => s.policyId);

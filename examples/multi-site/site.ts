@@ -8,7 +8,7 @@ export interface SiteArgs {
   group: string;
   /** Devices (display name or FQDN) that become the site's distribution points. */
   dpDevices: string[];
-  /** Push server port on every DP of the site. */
+  /** Push server port on every DP of the site (default 13295). */
   pushServerPort?: number;
 }
 
@@ -21,21 +21,20 @@ export class BranchSite extends pulumi.ComponentResource {
     super("pulumi-ksc-examples:index:BranchSite", name, {}, opts);
     const child = { parent: this };
 
+    // Resources are named after their device, not their place in the list: reordering the list changes
+    // nothing, and swapping a device shows as one DP going and another coming.
     const pushServers = args.dpDevices.map((device) => {
-      const dp = new ksc.DistributionPoint(
-        `${name}-${device}`,
-        { deviceName: device, scopeGroups: [args.group] },
-        child,
-      );
+      const dp = new ksc.DistributionPoint(device, { deviceName: device, scopeGroups: [args.group] }, child);
       return new ksc.PushServer(
-        `${name}-${device}-push`,
+        `${device}-push`,
         { hostId: dp.hostId, port: args.pushServerPort ?? 13295 },
         child,
       );
     });
 
+    // After the push servers: devices are never told to rely on a DP that does not push yet.
     const policy = new ksc.NetworkAgentPolicy(
-      `${name}-agent-policy`,
+      `${name}-agents`,
       {
         group: args.group,
         name: `Network Agent - ${name}`,

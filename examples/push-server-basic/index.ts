@@ -39,4 +39,6 @@ export const dpHostId = dp.hostId;
 export const dpDisplayName = dp.displayName;
 export const pushServerPortInUse = push.port;
 export const dpKeepsConnection = push.keepConnection;
+// KSC does not open the push-server port on the DP host: this says which port to open where.
+export const firewallNote = push.firewallNote;
 export const policyId = policy.policyId;
