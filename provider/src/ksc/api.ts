@@ -143,6 +143,18 @@ export interface SsContentsApi {
 export interface PolicySettingsApi {
   readSection(policyId: number, product: string, version: string, section: string): Promise<KscParams>;
   readAllSections(policyId: number, product: string, version: string): Promise<Record<string, KscParams>>;
+  /**
+   * Ss_Update of the given variables in one section, then Ss_Apply; handle always released. Unlike
+   * replaceInSection it fails (KLPRSS 1125, isNotFound) when a variable does not exist, so a wrong key name
+   * is an error instead of a new, meaningless variable.
+   */
+  updateInSection(
+    policyId: number,
+    product: string,
+    version: string,
+    section: string,
+    data: KscParams,
+  ): Promise<void>;
   /** Ss_Replace of the given variables in one section, then Ss_Apply; handle always released. */
   replaceInSection(
     policyId: number,

@@ -25,6 +25,19 @@ export class PolicySettingsClient implements PolicySettingsApi {
     });
   }
 
+  updateInSection(
+    policyId: number,
+    product: string,
+    version: string,
+    section: string,
+    data: KscParams,
+  ): Promise<void> {
+    return this.withContents(policyId, async (h) => {
+      await this.ss.update(h, product, version, section, data);
+      await this.ss.apply(h);
+    });
+  }
+
   replaceInSection(
     policyId: number,
     product: string,

@@ -56,6 +56,22 @@ export class InputError extends Error {
   }
 }
 
+/**
+ * A KSC key name pulumi-ksc uses is not on this server. The names KSC does not document are PROPOSED placeholders
+ * (../ksc/keys.ts); a real server needs its own names, found with the probe and given in an override file.
+ */
+export class KeyNameError extends Error {
+  constructor(what: string, names: string[]) {
+    super(
+      `this server has no ${what} named ${names.map((n) => quote(n)).join(", ")}. Some of the KSC key names ` +
+        "pulumi-ksc uses are placeholders, because KSC does not document them: find this server's real names with " +
+        "`npx pulumi-ksc probe guided` and give them to the provider with `pulumi config set ksc:keyNamesFile " +
+        '<file>` (README, "Using a real KSC server").',
+    );
+    this.name = "KeyNameError";
+  }
+}
+
 /** The object was created in the console but a later step failed. The dynamic-provider host reads `id` and
  *  `properties` from the thrown object and records the resource, so the next run updates or deletes it instead of
  *  creating a duplicate. */

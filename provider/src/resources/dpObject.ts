@@ -5,7 +5,7 @@
 import { KscParams } from "../ksc/api";
 import { isNotFound } from "../ksc/errors";
 import { KeyNames } from "../ksc/keys";
-import { ResourceContext, cloneParams, kscBoolean, kscNumber, kscString } from "./common";
+import { KeyNameError, ResourceContext, cloneParams, kscBoolean, kscNumber, kscString } from "./common";
 
 /** The DP object of a host, or undefined when the host is not a distribution point. */
 export async function readDp(ctx: ResourceContext, hostId: string): Promise<KscParams | undefined> {
@@ -43,6 +43,12 @@ export function pushSettingsOf(keys: KeyNames, info: KscParams): PushSettings {
     port: kscNumber(info[keys.dp.pushServerPort]),
     remoteAddress: kscString(info[keys.dp.pushServerRemoteAddress]) ?? "",
   };
+}
+
+/** The push-server keys must be in the DP's settings (the server lists every setting a DP has, with defaults). */
+export function requirePushKeys(keys: KeyNames, info: KscParams): void {
+  const missing = [keys.dp.pushServerEnabled, keys.dp.pushServerPort].filter((k) => !(k in info));
+  if (missing.length > 0) throw new KeyNameError("distribution point setting", missing);
 }
 
 /** The TCP ports the DP itself listens on, by the DistributionPoint property that sets them. */

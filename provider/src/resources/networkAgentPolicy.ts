@@ -1,6 +1,6 @@
 // NetworkAgentPolicy: the Network Agent policy (product/version from keys.networkAgent) of an administration group,
 // with the connectivity settings of the push-server procedure, each with its lock. Policy attributes go through
-// AddPolicy/UpdatePolicyData; the settings through one SsContents handle (replaceInSection: Ss_Replace, Ss_Apply,
+// AddPolicy/UpdatePolicyData; the settings through one SsContents handle (updateInSection: Ss_Update, Ss_Apply,
 // always released). A policy is found in the console by its group and name (AddPolicy always makes a new one).
 import { KscParams, KscValue, PolicyRecord } from "../ksc/api";
 import { isNotFound } from "../ksc/errors";
@@ -11,6 +11,7 @@ import {
   CreatedWithErrorsError,
   DiffResult,
   InputError,
+  KeyNameError,
   RESOURCE_NAME_KEY,
   ResourceContext,
   containsUnknown,
@@ -169,7 +170,16 @@ async function writeSettings(ctx: ResourceContext, policyId: number, i: Inputs):
     const v = i[s.name] as LockedBooleanChecked | LockedPortChecked;
     data[s.key(ctx.keys)] = policyValue(ctx.keys, v.value as KscValue, v.locked);
   }
-  await ctx.client.policySettings.replaceInSection(policyId, na.product, na.version, na.networkSection, data);
+  // Ss_Update, not Ss_Replace: every Network Agent policy holds these settings, so a variable that is missing
+  // means the key names are not this server's, and must not be created as a new, meaningless variable.
+  await ctx.client.policySettings
+    .updateInSection(policyId, na.product, na.version, na.networkSection, data)
+    .catch((err: unknown) => {
+      if (isNotFound(err)) {
+        throw new KeyNameError("Network Agent policy setting", [na.networkSection, ...Object.keys(data)]);
+      }
+      throw err;
+    });
 }
 
 function sameLocked(

@@ -8,6 +8,7 @@ import {
   CheckResult,
   DiffResult,
   InputError,
+  KeyNameError,
   RESOURCE_NAME_KEY,
   ResourceContext,
   doing,
@@ -25,6 +26,7 @@ import {
   dpPortsOf,
   pushSettingsOf,
   readDp,
+  requirePushKeys,
   writeDp,
 } from "./dpObject";
 import { dpHostLock } from "./lock";
@@ -106,6 +108,7 @@ export async function verify(
     if (clash) failures.push({ property: "port", reason: clash });
     return failures;
   }
+  requirePushKeys(ctx.keys, info);
   const ports = declaredDpPorts(news.hostId) ?? dpPortsOf(ctx.keys, info);
   const clash = isUnknown(news.port) ? undefined : portClash(ports, news.port);
   if (clash) failures.push({ property: "port", reason: clash });
@@ -154,7 +157,9 @@ async function outputsOf(
   carried: { adopt?: boolean; adopted: boolean },
 ): Promise<Outputs> {
   const h = ctx.keys.host;
+  requirePushKeys(ctx.keys, info);
   const host = await ctx.client.hostGroup.getHostInfo(hostId, [h.displayName, h.keepConnection]);
+  if (!(h.keepConnection in host)) throw new KeyNameError("device attribute", [h.keepConnection]);
   const displayName = kscString(info[ctx.keys.dp.displayName]) || kscString(host[h.displayName]) || hostId;
   const push = pushSettingsOf(ctx.keys, info);
   const port = push.port ?? 0;
@@ -176,6 +181,7 @@ export async function create(ctx: ResourceContext, inputs: Inputs): Promise<{ id
   const { info, adopted } = await dpHostLock.run(hostId, async () => {
     const current = await readDp(ctx, hostId);
     if (!current) throw await notADp(ctx, hostId);
+    requirePushKeys(ctx.keys, current);
     const where = describeHost(hostId, kscString(current[ctx.keys.dp.displayName]));
     const clash = portClash(dpPortsOf(ctx.keys, current), inputs.port);
     if (clash) throw new InputError("port", clash);

@@ -593,6 +593,11 @@ export class FakeKsc implements KscClient {
           out[s] = await this.ssContents.read(h, product, version, s);
         return out;
       }),
+    updateInSection: (policyId: number, product: string, version: string, section: string, data: KscParams) =>
+      this.withContents(policyId, async (h) => {
+        await this.ssContents.update(h, product, version, section, data);
+        await this.ssContents.apply(h);
+      }),
     replaceInSection: (
       policyId: number,
       product: string,
