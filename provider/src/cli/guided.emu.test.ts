@@ -7,29 +7,12 @@ import { startEmulator } from "ksc-emulator";
 import { loadKeyNames } from "../ksc/keys";
 import { EXIT } from "./exitCodes";
 import { GuidedReport } from "./guided";
-import { Prompter, StepAnswer, StepPrompt } from "./io";
 import { main } from "./main";
 import { recordingIo } from "./testing/io";
-import { RawKsc, WRITE_METHOD, long, policyVal, policyValue } from "./testing/rawKsc";
+import { REAL, administrator as playAdministrator } from "./testing/administrator";
+import { RawKsc, WRITE_METHOD, long } from "./testing/rawKsc";
 
 jest.setTimeout(60_000);
-
-// The "real server's" names. The host flag is not in the probe's attribute list: it must be found anyway.
-const REAL = {
-  dp: {
-    pushServerEnabled: "KLUA_PUSH_SRV_ENABLED",
-    pushServerPort: "KLUA_PUSH_SRV_PORT",
-    pushServerRemoteAddress: "KLUA_PUSH_SRV_REMOTE_ADDR",
-  },
-  host: { keepConnection: "KLHST_WKS_NAG_KEEP_CONN_FLAG" },
-  networkAgent: {
-    networkSection: "KLNAG_SECTION_NETWORK",
-    useUdpPort: "KLNAG_USE_UDP",
-    udpPort: "KLNAG_UDP_PORT",
-    forceConnectionThroughDp: "KLNAG_FORCE_CONN_VIA_UA",
-  },
-};
-const ROOT_POLICY = 1;
 
 type Emulator = Awaited<ReturnType<typeof startEmulator>>;
 let emu: Emulator;
@@ -42,47 +25,8 @@ const env = () => ({
   KSC_USER: emu.credentials.user,
   KSC_PASSWORD: emu.credentials.password,
 });
-
-/** The administrator: does what each step asks, through raw API calls. `mischief` changes one step's behaviour. */
-function administrator(
-  mischief: Partial<Record<string, () => Promise<StepAnswer>>> = {},
-): Prompter & { seen: StepPrompt[] } {
-  const seen: StepPrompt[] = [];
-  const na = REAL.networkAgent;
-  const toggle = async (key: string, lock?: boolean) => {
-    const section = await raw.readSection(ROOT_POLICY, na.networkSection);
-    const now = policyVal(section, key) as boolean;
-    const locked = ((section[key] as { value: { KLPRSS_Mnd: boolean } }).value.KLPRSS_Mnd ??
-      false) as boolean;
-    await raw.changePolicy(ROOT_POLICY, na.networkSection, { [key]: policyValue(!now, lock ?? locked) });
-  };
-  const actions: Record<string, () => Promise<void>> = {
-    start: async () => undefined,
-    "keep-connection": () =>
-      raw
-        .call("HostGroup.UpdateHost", { strHostName: dpHost, pInfo: { [REAL.host.keepConnection]: true } })
-        .then(() => undefined),
-    "push-enable": () =>
-      raw.changeDp(dpHost, { [REAL.dp.pushServerEnabled]: true, [REAL.dp.pushServerPort]: long(13297) }),
-    "push-address": () =>
-      raw.changeDp(dpHost, { [REAL.dp.pushServerRemoteAddress]: "push-probe.example.test" }),
-    "policy-force": () => toggle(na.forceConnectionThroughDp, true),
-    "policy-udp-port": () =>
-      raw.changePolicy(ROOT_POLICY, na.networkSection, { [na.udpPort]: policyValue(15007, false) }),
-    "policy-use-udp": () => toggle(na.useUdpPort),
-  };
-  return {
-    seen,
-    async step(p) {
-      seen.push(p);
-      const special = mischief[p.id];
-      if (special) return special();
-      await actions[p.id]();
-      return "done";
-    },
-    confirm: async () => true,
-  };
-}
+const administrator = (mischief?: Parameters<typeof playAdministrator>[2]) =>
+  playAdministrator(raw, dpHost, mischief);
 
 async function freshEmulator(): Promise<void> {
   await emu?.stop();

@@ -1,0 +1,65 @@
+// The administrator of a "real server" whose undocumented key names differ from the PROPOSED ones: at each prompt
+// of `probe guided` it makes the asked-for change in the console with raw API calls. Shared by the probe's emulator
+// tests and the onboarding engine test.
+import { StepAnswer, StepPrompt, Prompter } from "../io";
+import { RawKsc, long, policyVal, policyValue } from "./rawKsc";
+
+// The "real server's" names. The host flag is not in the probe's attribute list: it must be found anyway.
+export const REAL = {
+  dp: {
+    pushServerEnabled: "KLUA_PUSH_SRV_ENABLED",
+    pushServerPort: "KLUA_PUSH_SRV_PORT",
+    pushServerRemoteAddress: "KLUA_PUSH_SRV_REMOTE_ADDR",
+  },
+  host: { keepConnection: "KLHST_WKS_NAG_KEEP_CONN_FLAG" },
+  networkAgent: {
+    networkSection: "KLNAG_SECTION_NETWORK",
+    useUdpPort: "KLNAG_USE_UDP",
+    udpPort: "KLNAG_UDP_PORT",
+    forceConnectionThroughDp: "KLNAG_FORCE_CONN_VIA_UA",
+  },
+};
+export const ROOT_POLICY = 1;
+
+/** The administrator: does what each step asks, through raw API calls. `mischief` changes one step's behaviour. */
+export function administrator(
+  raw: RawKsc,
+  dpHost: string,
+  mischief: Partial<Record<string, () => Promise<StepAnswer>>> = {},
+): Prompter & { seen: StepPrompt[] } {
+  const seen: StepPrompt[] = [];
+  const na = REAL.networkAgent;
+  const toggle = async (key: string, lock?: boolean) => {
+    const section = await raw.readSection(ROOT_POLICY, na.networkSection);
+    const now = policyVal(section, key) as boolean;
+    const locked = ((section[key] as { value: { KLPRSS_Mnd: boolean } }).value.KLPRSS_Mnd ??
+      false) as boolean;
+    await raw.changePolicy(ROOT_POLICY, na.networkSection, { [key]: policyValue(!now, lock ?? locked) });
+  };
+  const actions: Record<string, () => Promise<void>> = {
+    start: async () => undefined,
+    "keep-connection": () =>
+      raw
+        .call("HostGroup.UpdateHost", { strHostName: dpHost, pInfo: { [REAL.host.keepConnection]: true } })
+        .then(() => undefined),
+    "push-enable": () =>
+      raw.changeDp(dpHost, { [REAL.dp.pushServerEnabled]: true, [REAL.dp.pushServerPort]: long(13297) }),
+    "push-address": () =>
+      raw.changeDp(dpHost, { [REAL.dp.pushServerRemoteAddress]: "push-probe.example.test" }),
+    "policy-force": () => toggle(na.forceConnectionThroughDp, true),
+    "policy-udp-port": () =>
+      raw.changePolicy(ROOT_POLICY, na.networkSection, { [na.udpPort]: policyValue(15007, false) }),
+    "policy-use-udp": () => toggle(na.useUdpPort),
+  };
+  return {
+    seen,
+    async step(p) {
+      seen.push(p);
+      const special = mischief[p.id];
+      if (special) return special();
+      await actions[p.id]();
+      return "done";
+    },
+    confirm: async () => true,
+  };
+}
