@@ -62,8 +62,24 @@ export function context(): common.ResourceContext {
     const keys = settings.keyNames;
     const ctx: common.ResourceContext = { client, keys, groups: new GroupDirectory(client, keys), log };
     runtime = { client, keys, ctx };
+    endSessionOnShutdown();
   }
   return runtime.ctx;
+}
+
+/**
+ * The engine stops the provider process with SIGINT (then SIGKILL after 5 s): end the KSC session first, so every
+ * `pulumi up` does not leave a session open on the server. Bounded, so the process always exits in time.
+ */
+function endSessionOnShutdown(): void {
+  const stop = (): void => {
+    setTimeout(() => process.exit(0), 3000).unref();
+    void shutdown()
+      .catch(() => undefined)
+      .finally(() => process.exit(0));
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
 }
 
 /** For tests: use this context instead of one built from the configuration. */

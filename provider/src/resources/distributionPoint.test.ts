@@ -120,6 +120,7 @@ describe("DistributionPoint check", () => {
       ...base,
       port: 13000,
       nonSslPort: 14000,
+      scopeNlaNetworks: [],
       multicastAddress: "",
       distributeUpdates: true,
       distributePackages: true,
@@ -460,7 +461,7 @@ describe("DistributionPoint against the fake console", () => {
     ]);
     expect(dp.diff(r.props!, declared()).diffs).toEqual(["scopeGroups"]);
     // The inputs read back produce no diff against the outputs read back.
-    expect(dp.diff(r.props!, checked(r.inputs as unknown as Record<string, unknown>)).changes).toBe(false);
+    expect(dp.diff(r.props!, r.inputs!).changes).toBe(false);
   });
 
   test("read of a DP removed in the console drops it (empty id)", async () => {
@@ -569,6 +570,16 @@ describe("DistributionPoint verify (read-only lookups at preview)", () => {
           'DistributionPoint "dp-a" of this program already manages milan-dp-01 (hostId "guid-milan-dp-01")',
       },
     ]);
+  });
+
+  test("a device declared by name gets its host id in the checked inputs (known to a PushServer at preview)", async () => {
+    const inputs = checked({ deviceName: "milan-dp-01", scopeGroups: [20] });
+    expect(inputs.hostId).toBeUndefined();
+    expect(await dp.verify(ctx, {}, inputs)).toEqual([]);
+    expect(inputs.hostId).toBe("guid-milan-dp-01");
+    // Compared by id from now on: the same device under another name in the console is not a replacement.
+    expect(dp.diff({ hostId: "guid-milan-dp-01", displayName: "renamed" }, inputs).replaces).toEqual([]);
+    expect(dp.diff({ hostId: "guid-other" }, inputs).replaces).toEqual(["deviceName"]);
   });
 
   test("skips what is not known yet", async () => {

@@ -98,7 +98,7 @@ function deviceRefOf(i: Inputs): DeviceRef | undefined {
 }
 
 function deviceProperty(i: Inputs): "hostId" | "deviceName" {
-  return i.hostId !== undefined ? "hostId" : "deviceName";
+  return i.deviceName !== undefined ? "deviceName" : "hostId";
 }
 
 function describeDevice(d: Device): string {
@@ -115,6 +115,9 @@ export function check(_olds: Record<string, unknown>, news: Record<string, unkno
   if (!isUnknown(inputs.port) && !isUnknown(inputs.nonSslPort) && inputs.port === inputs.nonSslPort) {
     out.push({ property: "nonSslPort", reason: `must differ from port (both are ${inputs.port})` });
   }
+  // Undeclared scope lists are empty lists, as read() reports them: no phantom "+scopeNlaNetworks" after a refresh.
+  inputs.scopeGroups ??= [];
+  inputs.scopeNlaNetworks ??= [];
   const groups = inputs.scopeGroups;
   const nla = inputs.scopeNlaNetworks;
   if (!containsUnknown(groups) && !containsUnknown(nla) && (groups ?? []).length + (nla ?? []).length === 0) {
@@ -153,6 +156,11 @@ export async function verify(
     return undefined;
   });
   if (!device) return failures;
+  // A device declared by name gets its host id in the checked inputs. The engine previews an update with the
+  // inputs as outputs, so `dp.hostId` stays known to a PushServer while its DP is updated in place (otherwise the
+  // PushServer would preview as replaced); and the device is compared by id, so renaming it in the console does not
+  // replace the DP.
+  news.hostId ??= device.hostId;
   const name = news[RESOURCE_NAME_KEY];
   const other = typeof name === "string" ? claim("DistributionPoint", device.hostId, name) : undefined;
   if (other !== undefined) {
@@ -521,7 +529,7 @@ export function inputsFrom(o: Outputs): Inputs {
     adopt: o.adopt ?? false,
   };
   if (o.deviceName !== undefined) i.deviceName = o.deviceName;
-  else i.hostId = o.hostId;
+  i.hostId = o.hostId;
   return i;
 }
 
