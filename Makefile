@@ -12,7 +12,7 @@ JEST := npx jest
 # The offline Pulumi environment (tools/engine/offline.env) for commands run from here.
 PULUMI_ENV := scripts/pulumi-env.sh
 
-.PHONY: help install build pulumi emulator demo test test-unit test-emulator test-e2e test-fault bench lint \
+.PHONY: help install build pulumi emulator demo demo-stop demo-clean test test-unit test-emulator test-e2e test-fault bench lint \
 	docs clean distclean
 
 help:
@@ -21,7 +21,8 @@ help:
 	@echo "  make build          compile provider, emulator and the pulumi runner (tsc -b)"
 	@echo "  make pulumi         the Pulumi CLI $(PULUMI_VERSION) and its plugins in bin/ (built once)"
 	@echo "  make emulator       run the KSC Open API emulator on PORT=$(PORT)"
-	@echo "  make demo           the main job (placeholder for now)"
+	@echo "  make demo           the main job: emulator in the background + pulumi up of examples/push-server-basic"
+	@echo "  make demo-stop      stop the demo's emulator (state kept) | make demo-clean: destroy the stack, remove all"
 	@echo "  make test           lint, then unit, emulator, engine (e2e) and fault tests"
 	@echo "  make test-unit | test-emulator | test-e2e | test-fault    one tier"
 	@echo "  make lint           eslint, prettier --check, tsc type check"
@@ -54,9 +55,19 @@ pulumi: | node_modules
 emulator: build
 	node emulator/dist/main.js --port $(PORT)
 
-demo: build pulumi
-	@echo "make demo: placeholder. It will start the emulator, run examples/ with bin/pulumi-ksc-run"
-	@echo "(up, preview --expect-no-changes, a drift and refresh, destroy) and show the console state."
+# The main job (scripts/demo.sh): check prerequisites, install, build, `make pulumi`, start the emulator in the
+# background (HTTPS, state in .emulator/), `pulumi up` of examples/push-server-basic as stack "demo" on the
+# local backend, print the outputs and the console. Run it again at any time.
+demo:
+	@PORT=$(PORT) scripts/demo.sh up
+
+# Stop the background emulator; its state stays in .emulator/ for the next `make demo`.
+demo-stop:
+	@scripts/demo.sh stop
+
+# Destroy the demo stack (starting the emulator if needed), stop the emulator, delete .emulator/.
+demo-clean:
+	@PORT=$(PORT) scripts/demo.sh clean
 
 # Tiers in order, stopping at the first failure. Per-tier timeouts are given here: Jest 29 ignores
 # testTimeout inside `projects`.
@@ -80,8 +91,13 @@ test-e2e: build pulumi
 test-fault: build
 	$(JEST) --selectProjects fault --testTimeout=900000 --passWithNoTests
 
+# Benchmark (bench/README.md): estates of SIZES resources against the emulator with LATENCY_MS per console call,
+# beside the floor (no-op resources). Writes bench/out/ (results.json, REPORT.md, chart.png); PUBLISH=1 also copies
+# them to bench/ (committed); BENCH_MERGE=1 keeps the other sizes of an earlier bench/out/results.json.
+LATENCY_MS ?= 20
+SIZES ?= 10 100 500
 bench: build pulumi
-	@echo "make bench: placeholder. It will time plan/apply of many distribution points against the emulator."
+	LATENCY_MS="$(LATENCY_MS)" SIZES="$(SIZES)" $(if $(PUBLISH),PUBLISH=1) npx ts-node --transpile-only bench/run.ts
 
 lint: build
 	npx eslint .

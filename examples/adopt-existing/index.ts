@@ -6,10 +6,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as ksc from "pulumi-ksc";
 
+// Defaults in Pulumi.yaml: what setup-console.ts makes (hq-dp-01, Head Office, "Head Office agents").
 const config = new pulumi.Config();
-const dpDevice = config.get("dpDevice") ?? "hq-dp-01";
-const group = config.get("group") ?? "Managed devices/Head Office";
-const policyName = config.get("policyName") ?? "Head Office agents";
+const dpDevice = config.require("dpDevice");
+const group = config.require("group");
+const policyName = config.require("policyName");
 
 const dp = new ksc.DistributionPoint("hq-dp", {
   deviceName: dpDevice,

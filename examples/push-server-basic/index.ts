@@ -3,10 +3,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as ksc from "pulumi-ksc";
 
+// Defaults in Pulumi.yaml: Branch Milan, milan-dp-01, 13295.
 const config = new pulumi.Config();
-const branchGroup = config.get("branchGroup") ?? "Managed devices/Branch Milan";
-const dpDevice = config.get("dpDevice") ?? "milan-dp-01";
-const pushServerPort = config.getNumber("pushServerPort") ?? 13295;
+const branchGroup = config.require("branchGroup");
+const dpDevice = config.require("dpDevice");
+const pushServerPort = config.requireNumber("pushServerPort");
 
 // Steps 1-2 of the console procedure: the device becomes a DP serving the branch group.
 const dp = new ksc.DistributionPoint("branch-dp", {
