@@ -87,9 +87,9 @@ test-emulator: build
 test-e2e: build pulumi
 	$(JEST) --selectProjects engine --testTimeout=600000
 
-# Fault tests may not exist yet.
-test-fault: build
-	$(JEST) --selectProjects fault --testTimeout=900000 --passWithNoTests
+# Faults, bad input, secrets, TLS, account safety and concurrency with the real CLI (test/fault/README.md).
+test-fault: build pulumi
+	$(JEST) --selectProjects fault --testTimeout=900000
 
 # Benchmark (bench/README.md): estates of SIZES resources against the emulator with LATENCY_MS per console call,
 # beside the floor (no-op resources). Writes bench/out/ (results.json, REPORT.md, chart.png); PUBLISH=1 also copies

@@ -92,4 +92,33 @@ describe("impl (provider process)", () => {
       process.env = saved;
     }
   });
+
+  // Found by the fault tests: in the provider process pulumi.log.debug is dropped, so the client's per-call lines
+  // and its retry notices never showed, whatever the engine's verbosity.
+  describe("debug lines", () => {
+    const saved = process.env[impl.DEBUG_ENV];
+    afterEach(() => {
+      if (saved === undefined) delete process.env[impl.DEBUG_ENV];
+      else process.env[impl.DEBUG_ENV] = saved;
+      jest.restoreAllMocks();
+    });
+
+    test("with KSC_DEBUG=1 they go to stderr, where the engine shows them", () => {
+      process.env[impl.DEBUG_ENV] = "1";
+      const write = jest.spyOn(process.stderr, "write").mockReturnValue(true);
+      const debug = jest.spyOn(pulumi.log, "debug").mockResolvedValue();
+      impl.log("debug", "KSC UaControl.GetUpdateAgentInfo ok in 3 ms");
+      expect(write).toHaveBeenCalledWith("debug: [pulumi-ksc] KSC UaControl.GetUpdateAgentInfo ok in 3 ms\n");
+      expect(debug).not.toHaveBeenCalled();
+    });
+
+    test("without it they go to pulumi.log.debug, and stderr stays quiet", () => {
+      delete process.env[impl.DEBUG_ENV];
+      const write = jest.spyOn(process.stderr, "write").mockReturnValue(true);
+      const debug = jest.spyOn(pulumi.log, "debug").mockResolvedValue();
+      impl.log("debug", "KSC UaControl.GetUpdateAgentInfo ok in 3 ms");
+      expect(debug).toHaveBeenCalledTimes(1);
+      expect(write).not.toHaveBeenCalled();
+    });
+  });
 });

@@ -43,7 +43,20 @@ export function configure(config: ConfigSource): void {
   configSource = config;
 }
 
-function log(level: common.Level, message: string): void {
+/** Environment variable that turns on the provider's debug lines: each KSC call, retries, logins, recoveries. */
+export const DEBUG_ENV = "KSC_DEBUG";
+
+/**
+ * The provider's log. pulumi.log.debug reaches nobody in a dynamic provider's process: it has no connection to the
+ * engine, and the SDK then drops debug messages (info and warn go to stdout/stderr, which the engine shows). So with
+ * KSC_DEBUG=1 debug lines go to stderr too, and the engine shows them with the run's other messages. They carry no
+ * secrets: the client redacts everything it logs.
+ */
+export function log(level: common.Level, message: string): void {
+  if (level === "debug" && /^(1|true|yes|on)$/i.test(process.env[DEBUG_ENV] ?? "")) {
+    process.stderr.write(`debug: [pulumi-ksc] ${message}\n`);
+    return;
+  }
   void (level === "warn"
     ? pulumi.log.warn(message)
     : level === "info"

@@ -1,6 +1,7 @@
 // Shared pieces of the resource logic: the context the CRUD functions get, the preview "unknown" sentinel,
 // errors that name a property, and readers for decoded KSC values. No Pulumi imports here.
 import { KscClient, KscLong, KscParams, KscTyped, KscValue } from "../ksc/api";
+import { isNotFound, isTransient } from "../ksc/errors";
 import { KeyNames } from "../ksc/keys";
 import type { GroupDirectory } from "./groups";
 
@@ -98,6 +99,78 @@ export function doing(what: string, err: unknown): Error {
   const e = new Error(`${what}: ${errorText(err)}`);
   (e as Error & { cause?: unknown }).cause = err;
   return e;
+}
+
+/** Attempts of a delete that failed with a transient error while the object is certainly still there. */
+export const DELETE_ATTEMPTS = 3;
+
+/**
+ * A delete that checks before it fails. The client does not repeat deletes (a repeat after success answers "not
+ * found"), so when `del` fails, `exists` looks: gone means done (the reply was lost after the server deleted it, or
+ * the object was removed another way); still there after a transient failure (HTTP 5xx, KLSTD 1195, a reset) means
+ * the delete did not happen, so it is tried again after a pause. Anything else fails with `what` in front.
+ */
+export async function deleteConfirmed(
+  what: string,
+  del: () => Promise<void>,
+  exists: () => Promise<boolean>,
+  pauseMs = 500,
+): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await del();
+      return;
+    } catch (err) {
+      if (isNotFound(err)) return; // already gone
+      const still = await exists().catch(() => undefined);
+      if (still === false) return;
+      if (still === true && isTransient(err) && attempt < DELETE_ATTEMPTS) {
+        await new Promise((r) => setTimeout(r, pauseMs * attempt));
+        continue;
+      }
+      throw doing(what, err);
+    }
+  }
+}
+
+/** Attempts of a create that failed with a transient error while the object certainly does not exist. */
+export const CREATE_ATTEMPTS = 3;
+
+/**
+ * A create that looks before it fails. The client does not repeat creates (a repeat after success would make a
+ * duplicate, or fail as "already exists"), so when `create` fails, `find` looks for the object: found means the
+ * reply was lost after the server made it (`recovered` is told, and the found object is the result); absent after a
+ * transient failure means the create did not happen, so it is tried again after a pause. When `find` throws (it
+ * cannot tell, or what it found is not ours), the create's own error is reported with `what` in front.
+ */
+export async function createConfirmed<T>(
+  what: string,
+  create: () => Promise<T>,
+  find: () => Promise<T | undefined>,
+  recovered: (err: unknown) => void,
+  pauseMs = 500,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await create();
+    } catch (err) {
+      let found: T | undefined;
+      try {
+        found = await find();
+      } catch {
+        throw doing(what, err);
+      }
+      if (found !== undefined) {
+        recovered(err);
+        return found;
+      }
+      if (isTransient(err) && attempt < CREATE_ATTEMPTS) {
+        await new Promise((r) => setTimeout(r, pauseMs * attempt));
+        continue;
+      }
+      throw doing(what, err);
+    }
+  }
 }
 
 export function isUnknown(v: unknown): boolean {

@@ -398,7 +398,8 @@ describe("DistributionPoint against the fake console", () => {
   });
 
   test("create fails with what it was doing when the registration is refused", async () => {
-    ksc.failNext("UaControl.RegisterUpdateAgent", unavailable("UaControl.RegisterUpdateAgent"));
+    // Refused on every attempt (a transient refusal is tried CREATE_ATTEMPTS times: confirmedWrites.test.ts).
+    ksc.failNext("UaControl.RegisterUpdateAgent", unavailable("UaControl.RegisterUpdateAgent"), { times: 3 });
     await expect(dp.create(ctx, declared())).rejects.toThrow(
       /^making milan-dp-01 \(hostId "guid-milan-dp-01"\) a distribution point: UaControl.RegisterUpdateAgent: KLSTD 1195/,
     );

@@ -13,6 +13,8 @@ import {
   ResourceContext,
   cloneParams,
   containsUnknown,
+  createConfirmed,
+  deleteConfirmed,
   doing,
   errorText,
   isParams,
@@ -441,20 +443,29 @@ export async function create(ctx: ResourceContext, inputs: Inputs): Promise<{ id
     const info = cloneParams(await ctx.client.uaControl.getDefaultUpdateAgentRegistrationInfo());
     overlay(ctx.keys, info, inputs, groups);
     info[ctx.keys.dp.hostId] = device.hostId;
-    try {
-      await ctx.client.uaControl.registerUpdateAgent(info);
-    } catch (err) {
-      // The reply may have been lost after the server registered the DP (then a repeat says "already a DP"). It
-      // was not a DP a moment ago, under our lock: if it now is one with exactly our settings, the write was ours.
-      const now = await readDp(ctx, device.hostId).catch(() => undefined);
-      if (!now || differencesFrom(ctx.keys, inputs, groups, now).length > 0) throw doing(what, err);
-      ctx.log(
-        "debug",
-        `${what}: the reply was lost but the distribution point exists as declared (${errorText(err)})`,
-      );
-      return { info: now, adopted: false };
-    }
-    return { info, adopted: false };
+    // The reply may be lost after the server registered the DP (then a repeat says "already a DP"). It was not a
+    // DP a moment ago, under our lock: if it now is one with exactly our settings, the write was ours; if it still
+    // is none after a transient failure, registering again is safe.
+    const registered = await createConfirmed(
+      what,
+      async () => {
+        await ctx.client.uaControl.registerUpdateAgent(info);
+        return info;
+      },
+      async () => {
+        const now = await readDp(ctx, device.hostId);
+        if (now && differencesFrom(ctx.keys, inputs, groups, now).length > 0) {
+          throw new Error("a distribution point with other settings");
+        }
+        return now;
+      },
+      (err) =>
+        ctx.log(
+          "debug",
+          `${what}: the reply was lost but the distribution point exists as declared (${errorText(err)})`,
+        ),
+    );
+    return { info: registered, adopted: false };
   });
   try {
     const current = (await readDp(ctx, device.hostId)) ?? info;
@@ -557,14 +568,13 @@ export async function update(
 }
 
 async function remove(ctx: ResourceContext, id: string, props: Partial<Outputs>): Promise<void> {
-  await dpHostLock.run(id, async () => {
-    try {
-      await ctx.client.uaControl.unregisterUpdateAgent(id);
-    } catch (err) {
-      if (!(await readDp(ctx, id).catch(() => "unknown"))) return; // already gone
-      throw doing(`removing the distribution point ${props.displayName ?? id} (hostId ${quote(id)})`, err);
-    }
-  });
+  await dpHostLock.run(id, () =>
+    deleteConfirmed(
+      `removing the distribution point ${props.displayName ?? id} (hostId ${quote(id)})`,
+      () => ctx.client.uaControl.unregisterUpdateAgent(id),
+      async () => (await readDp(ctx, id)) !== undefined,
+    ),
+  );
 }
 export { remove as delete };
 

@@ -15,6 +15,8 @@ import {
   RESOURCE_NAME_KEY,
   ResourceContext,
   containsUnknown,
+  createConfirmed,
+  deleteConfirmed,
   doing,
   errorText,
   isUnknown,
@@ -287,27 +289,28 @@ export async function create(ctx: ResourceContext, inputs: Inputs): Promise<{ id
     adopted = true;
   } else {
     const what = `creating the Network Agent policy ${quote(inputs.name)} on group ${quote(group.path)}`;
-    try {
-      id = await ctx.client.policy.addPolicy({
-        displayName: inputs.name,
-        product: na.product,
-        version: na.version,
-        groupId: group.id,
-        active: inputs.active,
-        acceptParent: inputs.inheritFromParent,
-        forceDistribToChildren: inputs.forceInheritance,
-      });
-    } catch (err) {
-      // AddPolicy always makes a new policy: if the reply was lost after the server made it, the policy now
-      // exists under our name (there was none a moment ago). Take it rather than make a second one.
-      const now = await findByName(ctx, group.id, inputs.name).catch(() => []);
-      if (now.length !== 1) throw doing(what, err);
-      ctx.log(
-        "debug",
-        `${what}: the reply was lost but the policy exists (id ${now[0].id}) (${errorText(err)})`,
-      );
-      id = now[0].id;
-    }
+    // AddPolicy always makes a new policy: if the reply was lost after the server made it, the policy now exists
+    // under our name (there was none a moment ago), and is taken rather than made twice; if there still is none
+    // after a transient failure, adding it again is safe.
+    id = await createConfirmed(
+      what,
+      () =>
+        ctx.client.policy.addPolicy({
+          displayName: inputs.name,
+          product: na.product,
+          version: na.version,
+          groupId: group.id,
+          active: inputs.active,
+          acceptParent: inputs.inheritFromParent,
+          forceDistribToChildren: inputs.forceInheritance,
+        }),
+      async () => {
+        const now = await findByName(ctx, group.id, inputs.name);
+        if (now.length > 1) throw new Error("several policies of that name");
+        return now[0]?.id;
+      },
+      (err) => ctx.log("debug", `${what}: the reply was lost but the policy exists (${errorText(err)})`),
+    );
     try {
       await writeSettings(ctx, id, inputs);
     } catch (err) {
@@ -404,12 +407,11 @@ export async function update(
 
 async function remove(ctx: ResourceContext, id: string, props: Partial<Outputs>): Promise<void> {
   const pid = policyId(id);
-  try {
-    await ctx.client.policy.deletePolicy(pid);
-  } catch (err) {
-    if (isNotFound(err)) return; // already gone
-    throw doing(`deleting the Network Agent ${describePolicy(pid, props.name)}`, err);
-  }
+  await deleteConfirmed(
+    `deleting the Network Agent ${describePolicy(pid, props.name)}`,
+    () => ctx.client.policy.deletePolicy(pid),
+    async () => (await policyData(ctx, pid)) !== undefined,
+  );
 }
 export { remove as delete };
 

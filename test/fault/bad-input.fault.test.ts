@@ -1,0 +1,402 @@
+// Bad input, table-driven, each case through `pulumi preview` of programs/declare: the run exits non-zero, the
+// message names the property and the reason, and the console is unchanged (raw API snapshot before and after).
+// Names with quotes, parentheses, `*`, backslashes and non-Latin letters work where the API allows them and never
+// change a FindHosts filter: a `*` or `?` in a device name matches only a device with that very name.
+import type { TestStack } from "../../tools/engine";
+import { ConsoleSnapshot, hostIdOf, snapshot } from "./lib/console";
+import { Declaration, declareDir } from "./lib/declare";
+import { Ksc, errorLines, kscStack, report } from "./lib/fixture";
+
+jest.setTimeout(15 * 60 * 1000);
+
+const MILAN = "Managed devices/Branch Milan";
+const LONG = (n: number) => "x".repeat(n);
+/** Display names given to devices before the cases run (raw HostGroup.UpdateHost). */
+const RENAMED = {
+  "milan-dp-02": 'dp "quoted" (1) \\ Милан 東京',
+  "rome-dp-02": "rome-dp-*",
+};
+
+type Args = Record<string, unknown>;
+const dp = (args: Args, name = "dp"): Declaration => ({
+  kind: "DistributionPoint",
+  name,
+  args: { deviceName: "milan-dp-01", scopeGroups: [MILAN], ...args },
+});
+const push = (args: Args, name = "push"): Declaration => ({
+  kind: "PushServer",
+  name,
+  args: { hostId: "@host:milan-dp-01", ...args },
+});
+const policy = (args: Args): Declaration => ({
+  kind: "NetworkAgentPolicy",
+  name: "policy",
+  args: { group: MILAN, name: "NA bad input", ...args },
+});
+
+interface Case {
+  title: string;
+  resources: Declaration[];
+  /** The property the message must name, and the reason (a pattern); undefined: the preview must succeed. */
+  property?: string;
+  reason?: RegExp;
+}
+
+const RANGE = /between 1 and 65535|at least 1|at most 65535|minimum|maximum/;
+const INTEGER = /whole number|integer/;
+
+const CASES: Case[] = [
+  // ports
+  { title: "DP port 0", resources: [dp({ port: 0 })], property: "port", reason: RANGE },
+  { title: "DP port 65536", resources: [dp({ port: 65536 })], property: "port", reason: RANGE },
+  { title: "DP port -1", resources: [dp({ port: -1 })], property: "port", reason: RANGE },
+  { title: 'DP port "abc"', resources: [dp({ port: "abc" })], property: "port", reason: INTEGER },
+  { title: "DP port 1.5", resources: [dp({ port: 1.5 })], property: "port", reason: INTEGER },
+  {
+    title: "DP nonSslPort equal to port",
+    resources: [dp({ port: 14000 })],
+    property: "nonSslPort",
+    reason: /differ/,
+  },
+  { title: "push port 0", resources: [push({ port: 0 })], property: "port", reason: RANGE },
+  { title: "push port 65536", resources: [push({ port: 65536 })], property: "port", reason: RANGE },
+  { title: "push port -1", resources: [push({ port: -1 })], property: "port", reason: RANGE },
+  { title: 'push port "abc"', resources: [push({ port: "abc" })], property: "port", reason: INTEGER },
+  { title: "push port 1.5", resources: [push({ port: 1.5 })], property: "port", reason: INTEGER },
+  { title: "UDP port 0", resources: [policy({ udpPort: { value: 0 } })], property: "udpPort", reason: RANGE },
+  {
+    title: "UDP port 70000",
+    resources: [policy({ udpPort: { value: 70000 } })],
+    property: "udpPort",
+    reason: RANGE,
+  },
+  // empty, blank and too long names
+  {
+    title: "empty device name",
+    resources: [dp({ deviceName: "" })],
+    property: "deviceName",
+    reason: /empty|at least 1|spaces/,
+  },
+  {
+    title: "blank device name",
+    resources: [dp({ deviceName: "   " })],
+    property: "deviceName",
+    reason: /spaces/,
+  },
+  {
+    title: "empty policy name",
+    resources: [policy({ name: "" })],
+    property: "name",
+    reason: /empty|at least 1|spaces/,
+  },
+  { title: "blank policy name", resources: [policy({ name: "  \t " })], property: "name", reason: /spaces/ },
+  {
+    title: "device name of 256 characters",
+    resources: [dp({ deviceName: LONG(256) })],
+    property: "deviceName",
+    reason: /255/,
+  },
+  {
+    title: "policy name of 256 characters",
+    resources: [policy({ name: LONG(256) })],
+    property: "name",
+    reason: /255/,
+  },
+  {
+    title: "host id of 257 characters",
+    resources: [push({ hostId: LONG(257) })],
+    property: "hostId",
+    reason: /256/,
+  },
+  {
+    title: "group path of 1025 characters",
+    resources: [dp({ scopeGroups: [`${MILAN}/${LONG(1000)}`] })],
+    property: "scopeGroups",
+    reason: /1024/,
+  },
+  // things that do not exist, or are not unique
+  {
+    title: "unknown group id",
+    resources: [dp({ scopeGroups: [9999] })],
+    property: "scopeGroups",
+    reason: /no administration group has id 9999/,
+  },
+  {
+    title: "unknown group path",
+    resources: [dp({ scopeGroups: ["Managed devices/Atlantis"] })],
+    property: "scopeGroups",
+    reason: /no administration group at path "Managed devices\/Atlantis"/,
+  },
+  {
+    title: "policy for a group that does not exist (path)",
+    resources: [policy({ group: "Managed devices/Atlantis" })],
+    property: "group",
+    reason: /no administration group at path/,
+  },
+  {
+    title: "policy for a group that does not exist (id)",
+    resources: [policy({ group: 4242 })],
+    property: "group",
+    reason: /no administration group has id 4242/,
+  },
+  {
+    title: "device that does not exist",
+    resources: [dp({ deviceName: "no-such-device" })],
+    property: "deviceName",
+    reason: /no managed device has the display name or FQDN "no-such-device"/,
+  },
+  {
+    title: "host id that does not exist",
+    resources: [push({ hostId: "no-such-host" })],
+    property: "hostId",
+    reason: /no managed device has host id "no-such-host"/,
+  },
+  {
+    title: "device name matching several devices",
+    resources: [dp({ deviceName: "shared-name-01" })],
+    property: "deviceName",
+    reason: /2 managed devices match "shared-name-01".*hostId/,
+  },
+  {
+    title: "both hostId and deviceName",
+    resources: [dp({ hostId: "@host:milan-dp-01" })],
+    property: "deviceName",
+    reason: /exactly one of hostId .* or deviceName/,
+  },
+  // rules across resources
+  {
+    title: "two PushServers for one DP",
+    resources: [push({ port: 13295 }, "push-a"), push({ port: 13296 }, "push-b")],
+    property: "hostId",
+    reason: /already runs the push server of this distribution point/,
+  },
+  {
+    title: "push port equal to the TLS port of a DP in the console",
+    resources: [push({ hostId: "@host:rome-dp-01", port: 13000 })],
+    property: "port",
+    reason: /13000 is already used by the distribution point/,
+  },
+  {
+    title: "push port equal to the non-TLS port of a DP in the console",
+    resources: [push({ hostId: "@host:rome-dp-01", port: 14000 })],
+    property: "port",
+    reason: /14000 is already used by the distribution point/,
+  },
+  {
+    title: "DP port equal to the push server port in the console",
+    resources: [
+      dp({
+        deviceName: "rome-dp-01",
+        scopeGroups: ["Managed devices/Branch Rome"],
+        port: 13295,
+        adopt: true,
+      }),
+    ],
+    property: "port",
+    reason: /13295 is the port of the push server/,
+  },
+  // wrong types and unknown properties
+  {
+    title: "scopeGroups as a string",
+    resources: [dp({ scopeGroups: MILAN })],
+    property: "scopeGroups",
+    reason: /array|list/,
+  },
+  {
+    title: 'distributeUpdates "yes"',
+    resources: [dp({ distributeUpdates: "yes" })],
+    property: "distributeUpdates",
+    reason: /boolean|true or false/,
+  },
+  {
+    title: "forceConnectionThroughDp as a boolean",
+    resources: [policy({ forceConnectionThroughDp: true })],
+    property: "forceConnectionThroughDp",
+    reason: /object/,
+  },
+  {
+    title: 'policy active "true"',
+    resources: [policy({ active: "true" })],
+    property: "active",
+    reason: /boolean|true or false/,
+  },
+  {
+    title: "unknown property of a DP",
+    resources: [dp({ colour: "red" })],
+    property: "colour",
+    reason: /unknown|not a property|not allowed/,
+  },
+  {
+    title: "misspelt property of a push server",
+    resources: [push({ portt: 13300 })],
+    property: "portt",
+    reason: /unknown|not a property|not allowed/,
+  },
+  {
+    title: "unknown field in a locked setting",
+    resources: [policy({ forceConnectionThroughDp: { value: true, lockd: true } })],
+    property: "lockd",
+    reason: /unknown|not a property|not allowed/,
+  },
+  {
+    title: "multicast address that is not multicast",
+    resources: [dp({ multicastAddress: "10.0.0.1" })],
+    property: "multicastAddress",
+    reason: /multicast/,
+  },
+  // special characters: never a wildcard, never a filter change
+  {
+    title: 'device name "*"',
+    resources: [dp({ deviceName: "*" })],
+    property: "deviceName",
+    reason: /no managed device has the display name or FQDN "\*"/,
+  },
+  {
+    title: 'device name "milan-dp-0?"',
+    resources: [dp({ deviceName: "milan-dp-0?" })],
+    property: "deviceName",
+    reason: /no managed device .* "milan-dp-0\?"/,
+  },
+  {
+    title: 'device name "milan-dp-0[12]"',
+    resources: [dp({ deviceName: "milan-dp-0[12]" })],
+    property: "deviceName",
+    reason: /no managed device/,
+  },
+  {
+    title: "device name that tries to extend the filter",
+    resources: [dp({ deviceName: 'milan-dp-01")(|(KLHST_WKS_DN = "*' })],
+    property: "deviceName",
+    reason: /no managed device/,
+  },
+  {
+    title: "device name with a backslash",
+    resources: [dp({ deviceName: "milan-dp-01\\" })],
+    property: "deviceName",
+    reason: /no managed device/,
+  },
+  {
+    title: "non-Latin device name that does not exist",
+    resources: [dp({ deviceName: "Филиал-dp-01" })],
+    property: "deviceName",
+    reason: /no managed device .*"Филиал-dp-01"/,
+  },
+  {
+    title: "device named with quotes, parentheses, a backslash and non-Latin letters",
+    resources: [dp({ deviceName: RENAMED["milan-dp-02"] })],
+  },
+  {
+    title: 'device named "rome-dp-*" matches only itself',
+    resources: [dp({ deviceName: "rome-dp-*", scopeGroups: ["Managed devices/Branch Rome"] })],
+  },
+  {
+    title: "policy named with quotes, parentheses, *, a backslash and non-Latin letters",
+    resources: [policy({ name: 'Агент "HQ" (main) * \\ 東京' })],
+  },
+];
+
+/** Replaces "@host:<display name>" with the device's host id. */
+function withHostIds(v: unknown, s: ConsoleSnapshot): unknown {
+  if (typeof v === "string" && v.startsWith("@host:")) return hostIdOf(s, v.slice(6));
+  if (Array.isArray(v)) return v.map((x) => withHostIds(x, s));
+  if (v !== null && typeof v === "object") {
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, withHostIds(x, s)]));
+  }
+  return v;
+}
+
+/** Cases run this many at a time, each on its own stack (they share the emulator, which nothing may change). */
+const PARALLEL = 2;
+
+describe(`bad input: ${CASES.length} cases through pulumi preview`, () => {
+  let ksc: Ksc;
+  let baseline: ConsoleSnapshot;
+  const stacks: TestStack[] = [];
+  const results = new Map<string, { code: number; text: string; lines: string[]; unchanged: boolean }>();
+
+  beforeAll(async () => {
+    ksc = await Ksc.start();
+    // The console the cases run against: two devices renamed, and rome-dp-01 a DP with a push server on 13295.
+    const s = await snapshot(ksc.raw);
+    for (const [from, to] of Object.entries(RENAMED)) {
+      await ksc.raw.call("HostGroup.UpdateHost", {
+        strHostName: hostIdOf(s, from),
+        pInfo: { KLHST_WKS_DN: to },
+      });
+    }
+    await ksc.raw.call("UaControl.SetAssignUasAutomatically", { bEnabled: false });
+    const info = (await ksc.raw.call("UaControl.GetDefaultUpdateAgentRegistrationInfo")).pUaInfo as Record<
+      string,
+      unknown
+    >;
+    const rome = s.groups.find((g) => g.name === "Branch Rome")!.id;
+    await ksc.raw.call("UaControl.RegisterUpdateAgent", {
+      pUaInfo: {
+        ...info,
+        UaHostId: hostIdOf(s, "rome-dp-01"),
+        UaScope: {
+          type: "params",
+          value: { ScopeGroups: [{ type: "params", value: { ScopeId: { type: "long", value: rome } } }] },
+        },
+        PROPOSED_UaPushServerEnabled: true,
+        PROPOSED_UaPushServerPort: { type: "long", value: 13295 },
+      },
+    });
+    baseline = await snapshot(ksc.raw);
+
+    for (let i = 0; i < PARALLEL; i++)
+      stacks.push(await kscStack(declareDir, ksc, { config: { resources: "[]" } }));
+    const queue = [...CASES];
+    await Promise.all(
+      stacks.map(async (stack) => {
+        for (let c = queue.shift(); c; c = queue.shift()) {
+          const resources = withHostIds(c.resources, baseline);
+          const before = await snapshot(ksc.raw);
+          const r = await stack.preview(["--config", `resources=${JSON.stringify(resources)}`]);
+          const after = await snapshot(ksc.raw);
+          results.set(c.title, {
+            code: r.code,
+            text: `${r.stdout}\n${r.stderr}`,
+            lines: errorLines(r).filter((l) => !/^error: preview failed$/.test(l)),
+            unchanged:
+              JSON.stringify(before) === JSON.stringify(baseline) &&
+              JSON.stringify(after) === JSON.stringify(baseline),
+          });
+        }
+      }),
+    );
+  });
+
+  afterAll(async () => {
+    report(
+      "bad input: the message each case gave",
+      CASES.map((c) => {
+        const r = results.get(c.title);
+        return `${c.title}: exit ${r?.code} ${r?.lines.join(" | ").slice(0, 300) ?? ""}`;
+      }),
+    );
+    for (const s of stacks) await s.dispose();
+    await ksc?.stop();
+  });
+
+  test("at least 30 cases", () => {
+    expect(CASES.filter((c) => c.property).length).toBeGreaterThanOrEqual(30);
+  });
+
+  test.each(CASES.map((c) => [c.title, c] as const))("%s", (_title, c) => {
+    const r = results.get(c.title);
+    if (!r) throw new Error("the case did not run");
+    expect(r.unchanged).toBe(true);
+    if (!c.property) {
+      if (r.code !== 0) throw new Error(`preview failed:\n${r.text}`);
+      return;
+    }
+    expect(r.code).not.toBe(0);
+    // One error line names the property and gives the reason.
+    const line = r.lines.find((l) => l.includes(c.property!) && c.reason!.test(l));
+    if (!line)
+      throw new Error(
+        `no error line names ${c.property} with ${c.reason}:\n${r.lines.join("\n")}\n\n${r.text}`,
+      );
+  });
+});

@@ -1,0 +1,140 @@
+// Concurrency: 50 distribution points, each with a push server, applied with the engine's default parallelism;
+// then one update that changes both the DP settings and the push-server port of every host. DistributionPoint and
+// PushServer both rewrite the whole DP object of their host (ModifyUpdateAgent replaces it), so without the
+// per-host read-modify-write one of the two changes would be lost. For the update the PushServers name their
+// host by a literal host id instead of `dp.hostId`, so the engine does not order the two updates of a host: they
+// run at the same time in the one provider process.
+import { expectSuccess, type TestStack } from "../../tools/engine";
+import { ConsoleSnapshot, PUSH, groupIdOf, hostIdOf, scopeGroupIds, snapshot } from "./lib/console";
+import { Declaration, declare, declareDir } from "./lib/declare";
+import { Ksc, countersSince, kscStack, ofType, report } from "./lib/fixture";
+
+jest.setTimeout(15 * 60 * 1000);
+
+const SITES = 25;
+const pad = (n: number) => String(n).padStart(3, "0");
+const HOSTS = Array.from({ length: SITES }, (_, i) => i + 1).flatMap((s) =>
+  [1, 2].map((d) => ({
+    device: `site${pad(s)}-dp-0${d}`,
+    group: `Managed devices/Site ${pad(s)}`,
+    name: `s${pad(s)}d${d}`,
+  })),
+);
+
+interface Settings {
+  dpPort: number;
+  distributePackages: boolean;
+  pushPort: number;
+}
+
+function declarations(s: Settings, hostIds?: Map<string, string>): Declaration[] {
+  return HOSTS.flatMap((h) => [
+    {
+      kind: "DistributionPoint" as const,
+      name: h.name,
+      args: {
+        ...(hostIds ? { hostId: hostIds.get(h.device) } : { deviceName: h.device }),
+        scopeGroups: [h.group],
+        port: s.dpPort,
+        distributePackages: s.distributePackages,
+      },
+    },
+    {
+      kind: "PushServer" as const,
+      name: `${h.name}-push`,
+      args: { hostId: hostIds ? hostIds.get(h.device) : `\${${h.name}.hostId}`, port: s.pushPort },
+    },
+  ]);
+}
+
+/** Hosts whose DP object differs from the settings (empty: every host has every change). */
+function lostUpdates(snap: ConsoleSnapshot, s: Settings): string[] {
+  const out: string[] = [];
+  for (const h of HOSTS) {
+    const dp = snap.dps[hostIdOf(snap, h.device)];
+    if (!dp) {
+      out.push(`${h.device}: not a DP`);
+      continue;
+    }
+    const got = {
+      dpPort: dp.UaPort,
+      distributePackages: dp.UaDistributePackages,
+      pushPort: dp[PUSH.port],
+      push: dp[PUSH.enabled],
+      scope: scopeGroupIds(dp),
+    };
+    const want = { ...s, push: true, scope: [groupIdOf(snap, h.group)] };
+    if (JSON.stringify(got) !== JSON.stringify(want)) out.push(`${h.device}: ${JSON.stringify(got)}`);
+  }
+  if (Object.keys(snap.dps).length !== HOSTS.length)
+    out.push(`${Object.keys(snap.dps).length} DPs in the console`);
+  return out;
+}
+
+describe(`${HOSTS.length} DPs with a push server each, default engine parallelism`, () => {
+  let ksc: Ksc;
+  let stack: TestStack;
+  const rows: string[] = [];
+  const timed = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
+    const before = ksc.counters();
+    const started = Date.now();
+    try {
+      return await fn();
+    } finally {
+      const c = countersSince(before, ksc.counters());
+      rows.push(
+        `${what}: ${((Date.now() - started) / 1000).toFixed(1)} s, ModifyUpdateAgent ${c.calls["UaControl.ModifyUpdateAgent"] ?? 0}, RegisterUpdateAgent ${c.calls["UaControl.RegisterUpdateAgent"] ?? 0}, sessions ${c.sessionsOpened}`,
+      );
+    }
+  };
+
+  beforeAll(async () => {
+    ksc = await Ksc.start({ seed: { sites: SITES, devicesPerSite: 4 } });
+    stack = await kscStack(declareDir, ksc, {
+      config: { resources: "[]" },
+      env: { KSC_TEST_NO_LOCK: process.env.KSC_TEST_NO_LOCK },
+    });
+  });
+
+  afterAll(async () => {
+    report("concurrency", rows);
+    await stack?.dispose();
+    await ksc?.stop();
+  });
+
+  const initial: Settings = { dpPort: 13000, distributePackages: true, pushPort: 13295 };
+  const changed: Settings = { dpPort: 13001, distributePackages: false, pushPort: 13300 };
+
+  test("create", async () => {
+    await declare(stack, declarations(initial));
+    expectSuccess(await timed("up (create 100 resources)", () => stack.up(["--skip-preview"])));
+    expect(lostUpdates(await snapshot(ksc.raw), initial)).toEqual([]);
+    const state = await stack.resources();
+    expect(ofType(state, "DistributionPoint")).toHaveLength(HOSTS.length);
+    expect(ofType(state, "PushServer")).toHaveLength(HOSTS.length);
+  });
+
+  test("one update changes DP settings and push port of every host: no update is lost", async () => {
+    const s = await snapshot(ksc.raw);
+    const hostIds = new Map(HOSTS.map((h) => [h.device, hostIdOf(s, h.device)]));
+    await declare(stack, declarations(changed, hostIds));
+    const preview = await stack.previewJson();
+    expect(preview.changeSummary).toMatchObject({ update: HOSTS.length * 2 });
+    // Latency keeps more calls in flight at once, so the two read-modify-write cycles of a host overlap more.
+    ksc.faults({ latencyMs: Number(process.env.KSC_TEST_LATENCY ?? 20) });
+    const up = expectSuccess(await timed("up (update 100 resources)", () => stack.up(["--skip-preview"])));
+    ksc.faults({});
+    expect(up.stdout).toMatch(new RegExp(`~ ${HOSTS.length * 2} updated`));
+    expect(lostUpdates(await snapshot(ksc.raw), changed)).toEqual([]);
+    expectSuccess(
+      await timed("preview --refresh --expect-no-changes", () =>
+        stack.preview(["--refresh", "--expect-no-changes"]),
+      ),
+    );
+  });
+
+  test("destroy", async () => {
+    expectSuccess(await timed("destroy", () => stack.destroy(["--skip-preview"])));
+    expect(Object.keys((await snapshot(ksc.raw)).dps)).toEqual([]);
+  });
+});

@@ -1,0 +1,245 @@
+// Secrets: a known password, known one-time tokens and the session ids the server hands out never appear in the
+// exported state (plain or --show-secrets), the logs of every command run with `-v=9 --logtostderr --debug` and
+// the provider's debug lines on (KSC_DEBUG=1), error messages, the serialized provider, or the request log (a
+// recording proxy in front of the emulator) apart from the headers that must carry them (Authorization;
+// X-KSC-Session for the session id).
+// Every example goes through up, preview, refresh and destroy; then token logins, and failing logins.
+import * as crypto from "crypto";
+import * as path from "path";
+import { startEmulator, type RunningEmulator } from "ksc-emulator";
+import { expectSuccess, newStack, type PulumiResult, type TestStack } from "../../tools/engine";
+import { groupIdOf, hostIdOf, snapshot } from "./lib/console";
+import { examplesDir, report } from "./lib/fixture";
+import { RawKsc } from "./lib/raw";
+import { RecordingProxy } from "./lib/recorder";
+
+jest.setTimeout(15 * 60 * 1000);
+
+const PASSWORD = `Known-Pa55-${crypto.randomBytes(6).toString("hex")}`;
+const WRONG_PASSWORD = `Wrong-Pa55-${crypto.randomBytes(6).toString("hex")}`;
+const BOGUS_TOKEN = crypto.randomBytes(24).toString("base64");
+const VERBOSE = ["-v=9", "--logtostderr", "--debug"];
+
+/** Every form a secret could leak in: as is, and base64 (how KSCBasic sends it). */
+function forms(secret: string): string[] {
+  const b64 = Buffer.from(secret, "utf8").toString("base64");
+  return [secret, b64, b64.replace(/=+$/, "")];
+}
+
+/** The secrets found in `text`, by name (never the value, so a failure does not print it either). */
+function leaks(text: string, secrets: Map<string, string>): string[] {
+  const found: string[] = [];
+  for (const [name, value] of secrets) if (forms(value).some((f) => text.includes(f))) found.push(name);
+  return found;
+}
+
+describe("no password, token or session id in state, logs, errors or requests", () => {
+  let emu: RunningEmulator;
+  let proxy: RecordingProxy;
+  let raw: RawKsc;
+  /** name → value of every secret in play; session ids are added from the proxy at the end. */
+  const secrets = new Map<string, string>([
+    ["password", PASSWORD],
+    ["wrong password", WRONG_PASSWORD],
+    ["bogus token", BOGUS_TOKEN],
+  ]);
+  /** Everything a person or a log collector could see, by where it came from. */
+  const seen: { where: string; text: string }[] = [];
+  const rows: string[] = [];
+
+  const record = (where: string, r: PulumiResult): PulumiResult => {
+    seen.push({ where, text: `${r.stdout}\n${r.stderr}` });
+    rows.push(`${where}: exit ${r.code}, ${(r.stdout.length + r.stderr.length) >> 10} KiB of output`);
+    return r;
+  };
+
+  /**
+   * The exported state, plain and with --show-secrets. The one place the credentials may be is the configuration
+   * that holds them: the default provider resource records the stack configuration as its inputs, where the
+   * secret keys must be secret values (ciphertext in a plain export). That entry is checked, then left out.
+   */
+  async function recordState(where: string, stack: TestStack): Promise<void> {
+    for (const showSecrets of [false, true]) {
+      const state = await stack.exportState({ showSecrets });
+      for (const r of state.deployment.resources ?? []) {
+        if (r.type.startsWith("pulumi:providers:")) {
+          for (const bag of [r.inputs, r.outputs]) {
+            for (const key of ["ksc:password", "ksc:token"]) {
+              if (!bag || !(key in bag)) continue;
+              // 4dabf18193072939515e22adb298388d: Pulumi's signature of a secret value.
+              expect(bag[key]).toMatchObject({
+                "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270",
+              });
+              if (!showSecrets) expect(bag[key]).toHaveProperty("ciphertext");
+              delete bag[key];
+            }
+          }
+        }
+        const provider = (r.inputs?.__provider ?? r.outputs?.__provider) as string | undefined;
+        if (provider) seen.push({ where: `${where}: serialized provider of ${r.urn}`, text: provider });
+      }
+      seen.push({
+        where: `${where}: stack export${showSecrets ? " --show-secrets" : ""}`,
+        text: JSON.stringify(state),
+      });
+    }
+  }
+
+  function stackFor(
+    example: string,
+    auth: Record<string, string | { value: string; secret: true }>,
+  ): Promise<TestStack> {
+    return newStack(path.join(examplesDir, example), {
+      config: { "ksc:serverUrl": proxy.url, ...auth },
+      // KSC_DEBUG: the provider's debug lines (each call, logins, retries) are in the output too.
+      env: { PULUMI_NODEJS_TRANSPILE_ONLY: "true", KSC_DEBUG: "1" },
+    });
+  }
+
+  beforeAll(async () => {
+    emu = await startEmulator({ port: 0, password: PASSWORD });
+    proxy = await RecordingProxy.start(emu.url);
+    raw = new RawKsc(emu.url, { user: "admin", password: PASSWORD });
+  });
+
+  afterAll(async () => {
+    report("secrets: commands run (all with -v=9 --logtostderr --debug)", rows);
+    await raw?.end();
+    await proxy?.stop();
+    await emu?.stop();
+  });
+
+  // adopt-existing takes over what an administrator made by hand: hq-dp-01 as a DP of Head Office, and the
+  // policy "Head Office agents" there.
+  async function setUpAdoptExisting(): Promise<void> {
+    const s = await snapshot(raw);
+    const group = groupIdOf(s, "Managed devices/Head Office");
+    await raw.call("UaControl.SetAssignUasAutomatically", { bEnabled: false });
+    const info = (await raw.call("UaControl.GetDefaultUpdateAgentRegistrationInfo")).pUaInfo as Record<
+      string,
+      unknown
+    >;
+    await raw.call("UaControl.RegisterUpdateAgent", {
+      pUaInfo: {
+        ...info,
+        UaHostId: hostIdOf(s, "hq-dp-01"),
+        UaScope: {
+          type: "params",
+          value: { ScopeGroups: [{ type: "params", value: { ScopeId: { type: "long", value: group } } }] },
+        },
+      },
+    });
+    await raw.call("Policy.AddPolicy", {
+      pPolicyData: {
+        KLPOL_DN: "Head Office agents",
+        KLPOL_PRODUCT: "1103",
+        KLPOL_VERSION: "1.0.0.0",
+        KLPOL_GROUP_ID: group,
+        KLPOL_ACTIVE: true,
+      },
+    });
+  }
+
+  test.each(["push-server-basic", "multi-site", "adopt-existing"])(
+    "%s: up, preview, refresh, destroy with user and password",
+    async (example) => {
+      if (example === "adopt-existing") await setUpAdoptExisting();
+      const stack = await stackFor(example, {
+        "ksc:user": "admin",
+        "ksc:password": { value: PASSWORD, secret: true },
+      });
+      try {
+        expectSuccess(record(`${example}: up`, await stack.up(VERBOSE)));
+        await recordState(`${example} after up`, stack);
+        expectSuccess(record(`${example}: preview`, await stack.preview(VERBOSE)));
+        expectSuccess(record(`${example}: refresh`, await stack.refresh(VERBOSE)));
+        await recordState(`${example} after refresh`, stack);
+        expectSuccess(record(`${example}: destroy`, await stack.destroy(VERBOSE)));
+      } finally {
+        await stack.dispose();
+      }
+    },
+  );
+
+  // A KSCT token is good for one login, so for one provider process: one command per token, with no separate
+  // preview phase, and refresh/destroy reading the new token from the configuration (--run-program) instead of
+  // the configuration saved in the state at the last up.
+  test("push-server-basic with one-time tokens (a new token for each command)", async () => {
+    const stack = await stackFor("push-server-basic", { "ksc:token": { value: "unset", secret: true } });
+    const fresh = async (n: number) => {
+      const token = String((await raw.call("Session.CreateToken")).PxgRetVal);
+      secrets.set(`token ${n}`, token);
+      await stack.setConfig("ksc:token", token, { secret: true });
+    };
+    const once = ["--skip-preview", "--run-program"];
+    try {
+      await fresh(1);
+      expectSuccess(record("token: up", await stack.up([...VERBOSE, "--skip-preview"])));
+      await recordState("token: after up", stack);
+      await fresh(2);
+      expectSuccess(record("token: preview", await stack.preview(VERBOSE)));
+      await fresh(3);
+      expectSuccess(record("token: refresh", await stack.refresh([...VERBOSE, ...once])));
+      await fresh(4);
+      expectSuccess(record("token: destroy", await stack.destroy([...VERBOSE, ...once])));
+    } finally {
+      await stack.dispose();
+    }
+  });
+
+  test("failing logins: a wrong password and a token the server does not know", async () => {
+    const wrong = await stackFor("push-server-basic", {
+      "ksc:user": "admin",
+      "ksc:password": { value: WRONG_PASSWORD, secret: true },
+    });
+    const bogus = await stackFor("push-server-basic", { "ksc:token": { value: BOGUS_TOKEN, secret: true } });
+    try {
+      const up = record("wrong password: up", await wrong.up(VERBOSE));
+      expect(up.code).not.toBe(0);
+      expect(up.stdout).toMatch(/login to .* as "?admin"? failed/);
+      const preview = record("unknown token: preview", await bogus.preview(VERBOSE));
+      expect(preview.code).not.toBe(0);
+      expect(preview.stdout).toMatch(/login to .* failed/);
+    } finally {
+      await wrong.dispose();
+      await bogus.dispose();
+      await fetch(`${emu.url}/control/reseed`, { method: "POST" }); // unlocks the account
+    }
+  });
+
+  test("the search finds a secret in each of its forms (so the checks below can fail)", () => {
+    const one = new Map([["password", PASSWORD]]);
+    expect(leaks(`x ${PASSWORD} y`, one)).toEqual(["password"]);
+    expect(leaks(`pass="${Buffer.from(PASSWORD).toString("base64")}"`, one)).toEqual(["password"]);
+    expect(leaks("nothing here", one)).toEqual([]);
+  });
+
+  test("none of the secrets is in any output, state or serialized provider", () => {
+    const sids = proxy.sessionIds();
+    expect(sids.length).toBeGreaterThan(0);
+    sids.forEach((sid, i) => secrets.set(`session id ${i + 1}`, sid));
+    // What was searched holds the engine's verbose log and the provider's debug lines about logins.
+    const all = seen.map((s) => s.text).join("\n");
+    expect(all).toMatch(/debug: \[pulumi-ksc\] KSC Session\.StartSession HTTP 200/);
+    expect(all).toMatch(/\{"time":"[^"]+","level":"INFO","msg":".*","v":9\}/); // -v=9 --logtostderr lines
+    const found = seen.flatMap(({ where, text }) =>
+      leaks(text, secrets).map((name) => `${name} in ${where}`),
+    );
+    expect(found).toEqual([]);
+  });
+
+  test("the request log holds them only in the Authorization and X-KSC-Session headers", () => {
+    const found: string[] = [];
+    for (const e of proxy.log) {
+      const headers = Object.entries(e.headers).filter(
+        ([k]) => k !== "authorization" && k !== "x-ksc-session",
+      );
+      // The StartSession reply is where the server hands out the session id; every other reply must not echo it.
+      const reply = e.path.endsWith("Session.StartSession") ? "" : (e.response ?? "");
+      const reveals = leaks(JSON.stringify([e.method, e.path, headers, e.body, reply]), secrets);
+      found.push(...reveals.map((name) => `${name} in ${e.method} ${e.path}`));
+    }
+    expect(proxy.log.length).toBeGreaterThan(0);
+    expect(found).toEqual([]);
+  });
+});
