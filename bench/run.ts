@@ -1,0 +1,260 @@
+// The benchmark (issue 7; bench/README.md): for each estate size N and each phase — up from empty, preview and
+// refresh with no change, up with 10% of inputs changed, destroy — run the real CLI on our program and on the
+// floor (the same estate as no-op dynamic resources), against the emulator with a fixed latency per call, and
+// record wall time, console calls by method, sessions, state and serialized-provider sizes and the provider
+// process's peak memory. Writes bench/out/results.json, then the report (report.ts).
+//
+//   SIZES="10 100 500" LATENCY_MS=20 npx ts-node --transpile-only bench/run.ts
+//   BENCH_MERGE=1 SIZES=500 …   keep the other sizes of an earlier bench/out/results.json
+//   PUBLISH=1 …                 then copy the report to bench/ (REPORT.md, results.json, chart.png: committed)
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { startEmulator, type RunningEmulator } from "ksc-emulator";
+import { DEFAULT_MAX_IN_FLIGHT } from "pulumi-ksc/dist/ksc";
+import { newStack, parseJson, repoRoot, type TestStack } from "../tools/engine";
+import { DEVICES_PER_SITE, KINDS, RESOURCES_PER_SITE, sitesFor } from "./estate";
+import { PHASES, type Phase } from "./lowerBound";
+import { ProcessWatcher } from "./procwatch";
+import { publish, writeReport } from "./report";
+import {
+  parseSummary,
+  type Impl,
+  type PhaseResult,
+  type Results,
+  type SizeRun,
+  type StateFigures,
+} from "./figures";
+
+const benchDir = __dirname;
+const outDir = path.join(benchDir, "out");
+const logDir = path.join(outDir, "logs");
+const COMMAND_TIMEOUT_MS = 90 * 60 * 1000;
+
+const PHASE_ARGS: Record<Phase, string[]> = {
+  up: ["up", "--yes"],
+  preview: ["preview", "--expect-no-changes"],
+  refresh: ["refresh", "--yes", "--expect-no-changes"],
+  update: ["up", "--yes"],
+  destroy: ["destroy", "--yes"],
+};
+
+function log(line: string): void {
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+}
+
+function numbers(text: string | undefined, fallback: number[]): number[] {
+  const list = (text ?? "")
+    .split(/[\s,]+/)
+    .filter(Boolean)
+    .map(Number);
+  if (list.some((n) => !Number.isInteger(n) || n < RESOURCES_PER_SITE)) {
+    throw new Error(`SIZES must be whole numbers ≥ ${RESOURCES_PER_SITE}, got ${JSON.stringify(text)}`);
+  }
+  return list.length ? list : fallback;
+}
+
+async function control(emu: RunningEmulator, what: "counters" | "reset-counters"): Promise<unknown> {
+  const res = await fetch(`${emu.url}/control/${what}`, { method: what === "counters" ? "GET" : "POST" });
+  if (!res.ok) throw new Error(`emulator /control/${what}: HTTP ${res.status}`);
+  return res.json();
+}
+
+/** The stack's checkpoint in its file backend (`<backend>/.pulumi/stacks/<project>/<stack>.json`). */
+function stateFile(stack: TestStack): string | undefined {
+  const root = path.join(stack.stateDir, ".pulumi", "stacks");
+  if (!fs.existsSync(root)) return undefined;
+  for (const project of fs.readdirSync(root)) {
+    for (const name of [`${stack.name}.json`, `${stack.name}.json.gz`]) {
+      const file = path.join(root, project, name);
+      if (fs.existsSync(file)) return file;
+    }
+  }
+  return undefined;
+}
+
+async function stateFigures(stack: TestStack): Promise<StateFigures> {
+  const file = stateFile(stack);
+  const exported = parseJson<{
+    deployment: {
+      resources?: { type: string; outputs?: Record<string, unknown>; inputs?: Record<string, unknown> }[];
+    };
+  }>(await stack.run(["stack", "export"]));
+  const resources = (exported.deployment.resources ?? []).filter(
+    (r) => r.type !== "pulumi:pulumi:Stack" && !r.type.startsWith("pulumi:providers:"),
+  );
+  const providers: StateFigures["providers"] = {};
+  for (const r of resources) {
+    const kind = KINDS.find((k) => r.type.endsWith(`:${k}`));
+    if (!kind) continue;
+    const copies = [r.inputs?.__provider, r.outputs?.__provider].filter((p) => p !== undefined);
+    // A secret provider is stored encrypted ({ciphertext}); its length is what the state holds.
+    const bytes = Math.max(0, ...copies.map((p) => (typeof p === "string" ? p : JSON.stringify(p)).length));
+    const entry = (providers[kind] ??= { resources: 0, providerBytes: 0, copies: 0 });
+    entry.resources++;
+    entry.providerBytes = Math.max(entry.providerBytes, bytes);
+    entry.copies = Math.max(entry.copies, copies.length);
+  }
+  return { fileBytes: file ? fs.statSync(file).size : 0, resources: resources.length, providers };
+}
+
+async function runPhase(
+  emu: RunningEmulator,
+  stack: TestStack,
+  impl: Impl,
+  n: number,
+  phase: Phase,
+  watcher: ProcessWatcher,
+): Promise<PhaseResult> {
+  if (phase === "update") await stack.setConfig("changed", "true");
+  await control(emu, "reset-counters");
+  watcher.start();
+  const started = process.hrtime.bigint();
+  const result = await stack.run(PHASE_ARGS[phase], { timeoutMs: COMMAND_TIMEOUT_MS });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const processes = watcher.stop();
+  const counters = (await control(emu, "counters")) as {
+    calls: Record<string, number>;
+    sessionsOpened: number;
+  };
+  fs.writeFileSync(
+    path.join(logDir, `${n}-${impl}-${phase}.log`),
+    `$ ${result.command}\nexit ${result.code}, ${seconds.toFixed(1)} s\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`,
+  );
+  const calls = Object.fromEntries(Object.entries(counters.calls).sort(([a], [b]) => a.localeCompare(b)));
+  const out: PhaseResult = {
+    command: result.command.replace(/ --stack \S+/, ""),
+    exitCode: result.code,
+    seconds: Math.round(seconds * 1000) / 1000,
+    load1: Math.round(os.loadavg()[0] * 100) / 100,
+    summary: parseSummary(result.stdout),
+    calls,
+    totalCalls: Object.values(calls).reduce((a, b) => a + b, 0),
+    sessionsOpened: counters.sessionsOpened,
+    processes,
+  };
+  if (result.code !== 0) {
+    out.error = (result.stderr.trim() || result.stdout.trim())
+      .split("\n")
+      .slice(-15)
+      .join("\n")
+      .slice(0, 3000);
+  }
+  if (phase !== "preview") out.state = await stateFigures(stack);
+  const mb = (processes.provider.peakRss / 2 ** 20).toFixed(0);
+  log(
+    `N=${n} ${impl.padEnd(5)} ${phase.padEnd(7)} ${seconds.toFixed(1).padStart(6)} s  exit ${result.code}  ` +
+      `${out.totalCalls} calls, ${out.sessionsOpened} sessions, ${processes.provider.processes} provider ` +
+      `processes (peak ${mb} MB)  ${JSON.stringify(out.summary)}`,
+  );
+  return out;
+}
+
+async function runSize(n: number, latencyMs: number, watcher: ProcessWatcher): Promise<SizeRun[]> {
+  const sites = sitesFor(n);
+  const resources = sites * RESOURCES_PER_SITE;
+  log(
+    `N=${resources}: ${sites} sites, emulator with ${sites * DEVICES_PER_SITE} devices and ${latencyMs} ms per call`,
+  );
+  const emu = await startEmulator({
+    port: 0,
+    tls: false,
+    seed: { sites, devicesPerSite: DEVICES_PER_SITE },
+    latencyMs,
+  });
+  const runs: Record<Impl, SizeRun> = {
+    floor: { n: resources, sites, impl: "floor", phases: {} },
+    ksc: { n: resources, sites, impl: "ksc", phases: {} },
+  };
+  const stacks: Partial<Record<Impl, TestStack>> = {};
+  try {
+    stacks.floor = await newStack(path.join(benchDir, "floor"), { config: { sites: String(sites) } });
+    stacks.ksc = await newStack(path.join(benchDir, "program"), {
+      config: {
+        sites: String(sites),
+        "ksc:serverUrl": emu.url,
+        "ksc:user": emu.credentials.user,
+        "ksc:password": { value: emu.credentials.password, secret: true },
+      },
+    });
+    // Floor and ours alternate phase by phase, so a slow spell of the (shared) machine hits both alike.
+    for (const phase of PHASES) {
+      for (const impl of ["floor", "ksc"] as Impl[]) {
+        runs[impl].phases[phase] = await runPhase(emu, stacks[impl]!, impl, resources, phase, watcher);
+      }
+    }
+  } finally {
+    for (const stack of Object.values(stacks)) {
+      await stack.dispose().catch((err: unknown) => log(`cleaning up ${stack.name}: ${String(err)}`));
+    }
+    await emu.stop();
+  }
+  return [runs.floor, runs.ksc];
+}
+
+function engineParallel(): number {
+  const help = execFileSync(path.join(repoRoot, "bin", "pulumi"), ["up", "--help"], { encoding: "utf8" });
+  return Number(/--parallel int32.*\(default (\d+)\)/.exec(help)?.[1] ?? 8);
+}
+
+async function main(): Promise<void> {
+  const sizes = numbers(process.env.SIZES, [10, 100, 500]);
+  const latencyMs = Number(process.env.LATENCY_MS ?? 20);
+  if (!(latencyMs >= 0)) throw new Error(`LATENCY_MS must be a number ≥ 0, got ${process.env.LATENCY_MS}`);
+  fs.mkdirSync(logDir, { recursive: true });
+  const resultsFile = path.join(outDir, "results.json");
+
+  const results: Results = {
+    generatedAt: new Date().toISOString(),
+    settings: {
+      latencyMs,
+      sizes: [],
+      callsInFlight: DEFAULT_MAX_IN_FLIGHT,
+      engineParallel: engineParallel(),
+      devicesPerSite: DEVICES_PER_SITE,
+    },
+    machine: {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model ?? "unknown",
+      memoryGB: Math.round(os.totalmem() / 2 ** 30),
+      node: process.version,
+      pulumi: execFileSync(path.join(repoRoot, "bin", "pulumi"), ["version"], { encoding: "utf8" }).trim(),
+      loadBefore: os.loadavg().map((l) => Math.round(l * 100) / 100),
+    },
+    runs: [],
+  };
+  if (process.env.BENCH_MERGE === "1" && fs.existsSync(resultsFile)) {
+    const earlier = JSON.parse(fs.readFileSync(resultsFile, "utf8")) as Results;
+    if (earlier.settings.latencyMs !== latencyMs) {
+      throw new Error(
+        `BENCH_MERGE: ${resultsFile} was measured with ${earlier.settings.latencyMs} ms per call`,
+      );
+    }
+    const keep = new Set(sizes.map((n) => sitesFor(n) * RESOURCES_PER_SITE));
+    results.runs = earlier.runs.filter((r) => !keep.has(r.n));
+  }
+
+  const watcher = new ProcessWatcher();
+  for (const n of sizes) {
+    results.runs.push(...(await runSize(n, latencyMs, watcher)));
+    results.runs.sort((a, b) => a.n - b.n || a.impl.localeCompare(b.impl));
+    results.settings.sizes = [...new Set(results.runs.map((r) => r.n))];
+    fs.writeFileSync(resultsFile, JSON.stringify(results, null, 2) + "\n");
+    await writeReport(outDir);
+  }
+  log(
+    `results: ${path.relative(repoRoot, resultsFile)}; report: ${path.relative(repoRoot, path.join(outDir, "REPORT.md"))}`,
+  );
+  if (process.env.PUBLISH === "1") {
+    await publish();
+    log("published: bench/REPORT.md, bench/results.json, bench/chart.png");
+  }
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    log(err instanceof Error ? (err.stack ?? err.message) : String(err));
+    process.exit(1);
+  });
+}
