@@ -26,7 +26,7 @@ help:
 	@echo "  make test           lint, then unit, emulator, engine (e2e) and fault tests"
 	@echo "  make test-unit | test-emulator | test-e2e | test-fault    one tier"
 	@echo "  make lint           eslint, prettier --check, tsc type check"
-	@echo "  make bench | docs   (placeholders)"
+	@echo "  make bench          benchmark (bench/README.md)   make docs: types and docs from schema.json"
 	@echo "  make clean          remove build output and test stacks (keeps bin/pulumi and .pulumi-state)"
 	@echo "  make distclean      clean, plus bin/ and .pulumi-home (keeps .pulumi-state: it may describe real servers)"
 

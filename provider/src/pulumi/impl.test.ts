@@ -79,6 +79,23 @@ describe("impl (provider process)", () => {
     info.mockRestore();
   });
 
+  test("the hidden resource name survives create, update and read, so a refresh does not change the inputs", async () => {
+    const named = { hostId: "guid-milan-dp-01", scopeGroups: [GROUPS.milan], __resourceName: "branch-dp" };
+    const checked = (await impl.check("DistributionPoint", {}, named)).inputs as Record<string, unknown>;
+    expect(checked.__resourceName).toBe("branch-dp");
+    const dp = await impl.create("DistributionPoint", checked);
+    expect(dp.outs).toMatchObject({ __resourceName: "branch-dp" });
+    const updated = await impl.update("DistributionPoint", dp.id, dp.outs as Record<string, unknown>, {
+      ...checked,
+      port: 13010,
+    });
+    expect(updated.outs).toMatchObject({ __resourceName: "branch-dp", port: 13010 });
+    const read = await impl.read("DistributionPoint", dp.id, updated.outs as Record<string, unknown>);
+    expect(read.props).toMatchObject({ __resourceName: "branch-dp" });
+    expect(read.inputs).toEqual({ ...checked, port: 13010 });
+    await impl.remove("DistributionPoint", dp.id, updated.outs as Record<string, unknown>);
+  });
+
   test("without configuration, the first call that needs the console says what to set", async () => {
     impl.useContext(undefined);
     const saved = { ...process.env };
