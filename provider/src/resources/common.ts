@@ -177,6 +177,28 @@ export function isUnknown(v: unknown): boolean {
   return v === UNKNOWN;
 }
 
+/** Whether check() is looking at a new resource: its old inputs hold nothing but engine-added keys. */
+export function isNewResource(olds: Record<string, unknown> | undefined): boolean {
+  return Object.keys(olds ?? {}).filter((k) => !k.startsWith("__")).length === 0;
+}
+
+/**
+ * Whether the declaration of an existing resource kept these properties as they were (known, and equal as JSON).
+ * check() runs one resource at a time, so each console lookup costs its full latency in series: a lookup is only
+ * repeated for what the program changed (update() meets the same checks again, with fresh data).
+ */
+export function unchangedDeclaration(
+  olds: Record<string, unknown> | undefined,
+  news: object,
+  properties: readonly string[],
+): boolean {
+  if (isNewResource(olds)) return false;
+  const n = news as Record<string, unknown>;
+  return properties.every(
+    (p) => !containsUnknown(n[p]) && JSON.stringify(olds?.[p]) === JSON.stringify(n[p]),
+  );
+}
+
 /** Whether a value is, or contains, the preview unknown sentinel. */
 export function containsUnknown(v: unknown): boolean {
   if (v === UNKNOWN) return true;

@@ -1,7 +1,18 @@
 // A managed device by host id, or by display name / FQDN (which must match exactly one device).
-import { HostRecord } from "../ksc/api";
+import { HostRecord, KscValue } from "../ksc/api";
 import { isNotFound } from "../ksc/errors";
-import { InputError, ResourceContext, kscNumber, kscString, quote, sameName } from "./common";
+import {
+  InputError,
+  KeyNameError,
+  ResourceContext,
+  errorText,
+  kscBoolean,
+  kscNumber,
+  kscString,
+  quote,
+  sameName,
+} from "./common";
+import { once } from "./processCache";
 
 export interface Device {
   hostId: string;
@@ -17,7 +28,52 @@ export async function resolveDevice(ctx: ResourceContext, ref: DeviceRef): Promi
   return deviceByName(ctx, ref.deviceName);
 }
 
+// Devices are looked up one by one at first; from the fourth lookup in a provider process, the managed devices are
+// listed once (FindHosts, then its chunks) and later lookups are answered from that list. check() runs one
+// resource at a time, so a search per DistributionPoint (FindHosts, a chunk, Release: three calls) costs its full
+// latency in series; the list costs a few calls once, and a program with a handful of DPs never pays for it.
+// A name or id missing from the list (a device added since) is still looked up on its own.
+export const LIST_DEVICES_AFTER = 3;
+
+interface DeviceList {
+  rows: HostRecord[];
+  byId: Map<string, HostRecord>;
+}
+
+const lookups = new WeakMap<ResourceContext, { count: number; failed: boolean }>();
+
+/** The list of managed devices, once enough lookups were made in this process (else undefined). */
+async function listedDevices(ctx: ResourceContext): Promise<DeviceList | undefined> {
+  let state = lookups.get(ctx);
+  if (!state) lookups.set(ctx, (state = { count: 0, failed: false }));
+  state.count++;
+  if (state.failed || state.count <= LIST_DEVICES_AFTER) return undefined;
+  const h = ctx.keys.host;
+  const s = state;
+  return once(ctx, "devices", async () => {
+    const rows = await ctx.client.hostGroup.findHosts({ op: "<>", attribute: h.hostId, value: "" }, [
+      h.hostId,
+      h.displayName,
+      h.fqdn,
+      h.groupId,
+      h.keepConnection,
+    ]);
+    return { rows, byId: new Map(rows.map((r) => [r.hostId, r])) };
+  }).catch((err: unknown) => {
+    // A server that refuses the listing (e.g. an attribute it does not know) is asked device by device.
+    s.failed = true;
+    ctx.log("debug", `listing the managed devices failed, looking them up one by one: ${errorText(err)}`);
+    return undefined;
+  });
+}
+
+function deviceOf(r: HostRecord): Device {
+  return { hostId: r.hostId, displayName: r.displayName, fqdn: r.fqdn || undefined, groupId: r.groupId };
+}
+
 export async function deviceById(ctx: ResourceContext, hostId: string, property: string): Promise<Device> {
+  const listed = (await listedDevices(ctx))?.byId.get(hostId);
+  if (listed) return deviceOf(listed);
   const h = ctx.keys.host;
   let info;
   try {
@@ -34,18 +90,45 @@ export async function deviceById(ctx: ResourceContext, hostId: string, property:
   };
 }
 
+/**
+ * The device's display name and its "Do not disconnect from the Administration Server" flag, for reporting.
+ * `fresh` asks the console now (right after a write that changes it); otherwise the process's device list may
+ * answer. Fails with a KeyNameError when the server does not know the flag's key.
+ */
+export async function deviceConnection(
+  ctx: ResourceContext,
+  hostId: string,
+  fresh: boolean,
+): Promise<{ displayName?: string; keepConnection: boolean }> {
+  const h = ctx.keys.host;
+  const listed = fresh ? undefined : (await listedDevices(ctx))?.byId.get(hostId);
+  const host: Record<string, unknown> =
+    listed ?? (await ctx.client.hostGroup.getHostInfo(hostId, [h.displayName, h.keepConnection]));
+  if (!(h.keepConnection in host)) throw new KeyNameError("device attribute", [h.keepConnection]);
+  return {
+    displayName: kscString(host[h.displayName] as KscValue) || undefined,
+    keepConnection: kscBoolean(host[h.keepConnection] as KscValue) ?? false,
+  };
+}
+
 async function deviceByName(ctx: ResourceContext, name: string): Promise<Device> {
   const h = ctx.keys.host;
-  const rows = await ctx.client.hostGroup.findHosts(
-    {
-      op: "or",
-      clauses: [
-        { op: "=", attribute: h.displayName, value: name },
-        { op: "=", attribute: h.fqdn, value: name },
-      ],
-    },
-    [h.hostId, h.displayName, h.fqdn, h.groupId],
+  const listed = (await listedDevices(ctx))?.rows.filter(
+    (r) => sameName(r.displayName, name) || sameName(r.fqdn, name),
   );
+  const rows =
+    listed && listed.length > 0
+      ? listed
+      : await ctx.client.hostGroup.findHosts(
+          {
+            op: "or",
+            clauses: [
+              { op: "=", attribute: h.displayName, value: name },
+              { op: "=", attribute: h.fqdn, value: name },
+            ],
+          },
+          [h.hostId, h.displayName, h.fqdn, h.groupId],
+        );
   // One device can match twice (display name and FQDN); a server may also compare case-sensitively or not.
   const byId = new Map<string, HostRecord>();
   for (const r of rows) {
@@ -67,6 +150,5 @@ async function deviceByName(ctx: ResourceContext, name: string): Promise<Device>
       `${matches.length} managed devices match ${quote(name)}: ${list.join("; ")}. Set hostId to the one you mean instead of deviceName`,
     );
   }
-  const m = matches[0];
-  return { hostId: m.hostId, displayName: m.displayName, fqdn: m.fqdn || undefined, groupId: m.groupId };
+  return deviceOf(matches[0]);
 }

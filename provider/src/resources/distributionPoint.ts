@@ -18,6 +18,7 @@ import {
   doing,
   errorText,
   isParams,
+  isNewResource,
   isUnknown,
   kscBoolean,
   kscNumber,
@@ -27,11 +28,13 @@ import {
   sameName,
   sameNumberSet,
   sortedNumbers,
+  unchangedDeclaration,
 } from "./common";
 import { Device, DeviceRef, resolveDevice } from "./devices";
-import { clashingDpPort, pushSettingsOf, readDp, writeDp } from "./dpObject";
+import { clashingDpPort, mayBeDp, noteRegisteredDp, pushSettingsOf, readDp, writeDp } from "./dpObject";
 import { GroupInfo, GroupRef, samePath } from "./groups";
 import { dpHostLock } from "./lock";
+import { once } from "./processCache";
 import { claim, declareDpPorts } from "./registry";
 import type {
   DistributionPointCheckedInputs as Inputs,
@@ -88,10 +91,6 @@ function settingOf(keys: KeyNames, info: KscParams, s: Setting): SettingValue {
   return read ?? (SPEC.inputProperties[s.name].default as SettingValue);
 }
 
-function isNew(olds: Record<string, unknown> | undefined): boolean {
-  return Object.keys(olds ?? {}).filter((k) => !k.startsWith("__")).length === 0;
-}
-
 /** The device reference of the inputs, or undefined while it is unknown. */
 function deviceRefOf(i: Inputs): DeviceRef | undefined {
   if (i.hostId !== undefined) return isUnknown(i.hostId) ? undefined : { hostId: i.hostId };
@@ -136,6 +135,7 @@ export function check(_olds: Record<string, unknown>, news: Record<string, unkno
  * The checks that need the console, read-only, for the values known so far (so `pulumi preview` already fails):
  * the device exists and is unique, the scope groups exist, the push server of the DP does not use a declared port,
  * and for a new resource, an existing DP on the device is either equal to the declaration or adopted.
+ * For an existing resource, only what the program changed is looked up again (see unchangedDeclaration).
  */
 export async function verify(
   ctx: ResourceContext,
@@ -147,16 +147,20 @@ export async function verify(
     if (err instanceof InputError) failures.push({ property: err.property, reason: err.reason });
     else throw err;
   };
-  const groups = await resolveScopeGroups(ctx, news.scopeGroups, { known: true }).catch((err) => {
-    collect(err);
-    return undefined;
-  });
+  const groups = unchangedDeclaration(olds, news, ["scopeGroups"])
+    ? undefined
+    : await resolveScopeGroups(ctx, news.scopeGroups, { known: true }).catch((err) => {
+        collect(err);
+        return undefined;
+      });
   const ref = deviceRefOf(news);
   if (!ref) return failures;
-  const device = await resolveDevice(ctx, ref).catch((err) => {
-    collect(err);
-    return undefined;
-  });
+  const device =
+    declaredDevice(olds, news) ??
+    (await resolveDevice(ctx, ref).catch((err) => {
+      collect(err);
+      return undefined;
+    }));
   if (!device) return failures;
   // A device declared by name gets its host id in the checked inputs. The engine previews an update with the
   // inputs as outputs, so `dp.hostId` stays known to a PushServer while its DP is updated in place (otherwise the
@@ -175,10 +179,12 @@ export async function verify(
     port: isUnknown(news.port) ? undefined : news.port,
     nonSslPort: isUnknown(news.nonSslPort) ? undefined : news.nonSslPort,
   });
-  const info = await readDp(ctx, device.hostId);
+  // An existing DP whose ports did not change: nothing left to check against the console.
+  if (unchangedDeclaration(olds, news, ["port", "nonSslPort"])) return failures;
+  const info = (await mayBeDp(ctx, device.hostId)) ? await readDp(ctx, device.hostId) : undefined;
   if (!info) {
     if (
-      isNew(olds) &&
+      isNewResource(olds) &&
       !news.disableAutomaticAssignment &&
       (await ctx.client.uaControl.getAssignUasAutomatically())
     ) {
@@ -197,13 +203,24 @@ export async function verify(
       }
     }
   }
-  if (isNew(olds) && !news.adopt && groups && !containsUnknown(news)) {
+  if (isNewResource(olds) && !news.adopt && groups && !containsUnknown(news)) {
     const differences = differencesFrom(ctx.keys, news, groups, info);
     if (differences.length > 0) {
       failures.push({ property: deviceProperty(news), reason: alreadyDpMessage(device, differences) });
     }
   }
   return failures;
+}
+
+/** The device of an existing resource whose device reference did not change: its host id is in the old inputs. */
+function declaredDevice(olds: Record<string, unknown>, news: Inputs): Device | undefined {
+  const hostId = olds.hostId;
+  if (typeof hostId !== "string") return undefined;
+  const same =
+    news.hostId !== undefined
+      ? unchangedDeclaration(olds, news, ["hostId"])
+      : unchangedDeclaration(olds, news, ["deviceName"]);
+  return same ? { hostId, displayName: news.deviceName ?? hostId } : undefined;
 }
 
 const AUTO_ASSIGNMENT_ON =
@@ -342,22 +359,38 @@ interface Carried {
   adopted: boolean;
 }
 
+/** The device's names, as known without asking the console (from the device lookup, or the last outputs). */
+interface DeviceNames {
+  displayName?: string;
+  fqdn?: string;
+}
+
+/**
+ * The outputs for a DP object that is what the console holds now (just read, or just written: no read-back).
+ * The device's names and the scope groups' paths come from `names` and `knownGroups` when given; the console
+ * (HostGroup, the group tree) is asked only for the rest.
+ */
 async function outputsOf(
   ctx: ResourceContext,
   hostId: string,
   info: KscParams,
   carried: Carried,
+  names?: DeviceNames,
+  knownGroups: readonly ScopeGroup[] = [],
 ): Promise<Outputs> {
   const h = ctx.keys.host;
-  const host = await ctx.client.hostGroup
-    .getHostInfo(hostId, [h.displayName, h.fqdn])
-    .catch(() => ({}) as KscParams);
-  const displayName = kscString(info[ctx.keys.dp.displayName]) || kscString(host[h.displayName]) || hostId;
-  const fqdn = kscString(host[h.fqdn]) || undefined;
+  const host: DeviceNames =
+    names ??
+    (await ctx.client.hostGroup.getHostInfo(hostId, [h.displayName, h.fqdn]).then(
+      (r) => ({ displayName: kscString(r[h.displayName]), fqdn: kscString(r[h.fqdn]) }),
+      () => ({}),
+    ));
+  const displayName = kscString(info[ctx.keys.dp.displayName]) || host.displayName || hostId;
+  const fqdn = host.fqdn || undefined;
   const scope = scopeOf(ctx.keys, info);
   const groups: ScopeGroup[] = [];
   for (const g of scope.groups) {
-    const known = await ctx.groups.byId(g.id);
+    const known = knownGroups.find((k) => k.id === g.id) ?? (await ctx.groups.byId(g.id));
     groups.push({
       id: g.id,
       name: g.name ?? known?.name ?? String(g.id),
@@ -417,61 +450,36 @@ export async function create(ctx: ResourceContext, inputs: Inputs): Promise<{ id
   const groups = await resolveScopeGroups(ctx, inputs.scopeGroups);
   const what = `making ${describeDevice(device)} a distribution point`;
   const { info, adopted } = await dpHostLock.run(device.hostId, async () => {
-    const existing = await readDp(ctx, device.hostId);
-    if (existing) {
-      const differences = differencesFrom(ctx.keys, inputs, groups, existing);
-      if (differences.length === 0) {
-        // Equal to the declaration: a DP this resource created in a run whose result was lost, or one made by
-        // hand exactly as declared. Either way, the declaration already holds.
-        ctx.log(
-          "info",
-          `${describeDevice(device)} already is a distribution point with the declared settings; managing it`,
-        );
-        return { info: existing, adopted: true };
-      }
-      if (!inputs.adopt) throw new InputError(deviceProperty(inputs), alreadyDpMessage(device, differences));
-      assertNoPushPortClash(ctx, existing, inputs);
-      const written = await writeDp(ctx, device.hostId, existing, (i) =>
-        overlay(ctx.keys, i, inputs, groups),
-      ).catch((err) => {
-        throw doing(`taking over the distribution point ${describeDevice(device)}`, err);
-      });
-      ctx.log("info", `took over the existing distribution point ${describeDevice(device)} (adopt: true)`);
-      return { info: written, adopted: true };
-    }
+    const existing = (await mayBeDp(ctx, device.hostId)) ? await readDp(ctx, device.hostId) : undefined;
+    if (existing) return manageExisting(ctx, device, inputs, groups, existing);
     await ensureManualAssignment(ctx, inputs);
-    const info = cloneParams(await ctx.client.uaControl.getDefaultUpdateAgentRegistrationInfo());
+    const info = cloneParams(await registrationTemplate(ctx));
     overlay(ctx.keys, info, inputs, groups);
     info[ctx.keys.dp.hostId] = device.hostId;
-    // The reply may be lost after the server registered the DP (then a repeat says "already a DP"). It was not a
-    // DP a moment ago, under our lock: if it now is one with exactly our settings, the write was ours; if it still
-    // is none after a transient failure, registering again is safe.
+    // The reply may be lost after the server registered the DP (then a repeat says "already a DP"), and the host
+    // may have been made a DP since the list of DPs was taken: either way a DP is there now. With exactly our
+    // settings the write was ours; with others it is an existing DP, managed only as such. If there still is none
+    // after a transient failure, registering again is safe.
     const registered = await createConfirmed(
       what,
       async () => {
         await ctx.client.uaControl.registerUpdateAgent(info);
-        return info;
+        return { info, ours: true };
       },
       async () => {
         const now = await readDp(ctx, device.hostId);
-        if (now && differencesFrom(ctx.keys, inputs, groups, now).length > 0) {
-          throw new Error("a distribution point with other settings");
-        }
-        return now;
+        return now && { info: now, ours: differencesFrom(ctx.keys, inputs, groups, now).length === 0 };
       },
-      (err) =>
-        ctx.log(
-          "debug",
-          `${what}: the reply was lost but the distribution point exists as declared (${errorText(err)})`,
-        ),
+      (err) => ctx.log("debug", `${what}: ${errorText(err)}; the device is a distribution point now`),
     );
-    return { info: registered, adopted: false };
+    if (!registered.ours) return manageExisting(ctx, device, inputs, groups, registered.info);
+    noteRegisteredDp(ctx, device.hostId, registered.info);
+    return { info: registered.info, adopted: false };
   });
   try {
-    const current = (await readDp(ctx, device.hostId)) ?? info;
     return {
       id: device.hostId,
-      outs: await outputsOf(ctx, device.hostId, current, carriedFrom(inputs, adopted)),
+      outs: await outputsOf(ctx, device.hostId, info, carriedFrom(inputs, adopted), device),
     };
   } catch (err) {
     throw new CreatedWithErrorsError(
@@ -482,11 +490,55 @@ export async function create(ctx: ResourceContext, inputs: Inputs): Promise<{ id
   }
 }
 
+/** A DP already on the device: managed as it is when equal to the declaration, taken over with adopt: true. */
+async function manageExisting(
+  ctx: ResourceContext,
+  device: Device,
+  inputs: Inputs,
+  groups: GroupInfo[],
+  existing: KscParams,
+): Promise<{ info: KscParams; adopted: boolean }> {
+  const differences = differencesFrom(ctx.keys, inputs, groups, existing);
+  if (differences.length === 0) {
+    // Equal to the declaration: a DP this resource created in a run whose result was lost, or one made by
+    // hand exactly as declared. Either way, the declaration already holds.
+    ctx.log(
+      "info",
+      `${describeDevice(device)} already is a distribution point with the declared settings; managing it`,
+    );
+    return { info: existing, adopted: true };
+  }
+  if (!inputs.adopt) throw new InputError(deviceProperty(inputs), alreadyDpMessage(device, differences));
+  assertNoPushPortClash(ctx, existing, inputs);
+  const written = await writeDp(ctx, device.hostId, existing, (i) =>
+    overlay(ctx.keys, i, inputs, groups),
+  ).catch((err) => {
+    throw doing(`taking over the distribution point ${describeDevice(device)}`, err);
+  });
+  ctx.log("info", `took over the existing distribution point ${describeDevice(device)} (adopt: true)`);
+  return { info: written, adopted: true };
+}
+
+/** The server's template for a new DP, read once per provider process. */
+function registrationTemplate(ctx: ResourceContext): Promise<KscParams> {
+  return once(ctx, "DP registration template", () =>
+    ctx.client.uaControl.getDefaultUpdateAgentRegistrationInfo(),
+  );
+}
+
+/** Processes that saw automatic DP assignment off (or turned it off): they need not ask again. */
+const manualAssignment = new WeakSet<ResourceContext>();
+
 async function ensureManualAssignment(ctx: ResourceContext, inputs: Inputs): Promise<void> {
-  if (!(await ctx.client.uaControl.getAssignUasAutomatically())) return;
+  if (manualAssignment.has(ctx)) return;
+  if (!(await ctx.client.uaControl.getAssignUasAutomatically())) {
+    manualAssignment.add(ctx);
+    return;
+  }
   if (!inputs.disableAutomaticAssignment)
     throw new InputError("disableAutomaticAssignment", AUTO_ASSIGNMENT_ON);
   await ctx.client.uaControl.setAssignUasAutomatically(false);
+  manualAssignment.add(ctx);
   ctx.log(
     "warn",
     "turned off the automatic assignment of distribution points on the Administration Server (needed for a manually assigned distribution point; set disableAutomaticAssignment: false to be asked instead)",
@@ -512,13 +564,18 @@ export async function read(
 ): Promise<{ id: string; props?: Outputs; inputs?: Inputs }> {
   const info = await readDp(ctx, id);
   if (!info) return { id: "" }; // no longer a DP: dropped from the state
-  const outs = await outputsOf(ctx, id, info, {
+  const carried = {
     deviceName: props.deviceName,
     scopeGroups: props.scopeGroups,
     adopt: props.adopt,
     disableAutomaticAssignment: props.disableAutomaticAssignment,
     adopted: props.adopted ?? false,
-  });
+  };
+  // The device's names and the groups' paths of the last outputs stand (the DP object carries its own display
+  // name, and a group's id): one call per refreshed DP.
+  const names =
+    props.displayName !== undefined ? { displayName: props.displayName, fqdn: props.fqdn } : undefined;
+  const outs = await outputsOf(ctx, id, info, carried, names, props.scope?.groups);
   return { id, props: outs, inputs: inputsFrom(outs) };
 }
 
@@ -550,7 +607,11 @@ export async function update(
   olds: Outputs,
   news: Inputs,
 ): Promise<{ outs: Outputs }> {
-  const groups = await resolveScopeGroups(ctx, news.scopeGroups);
+  // An unchanged scope: the groups of the last outputs, without reading the group tree.
+  const groups =
+    olds.scope && sameScopeGroups(olds, news)
+      ? olds.scope.groups.map((g) => ({ id: g.id, name: g.name, path: g.path }))
+      : await resolveScopeGroups(ctx, news.scopeGroups);
   const info = await dpHostLock.run(id, async () => {
     const current = await readDp(ctx, id);
     if (!current) {
@@ -563,8 +624,8 @@ export async function update(
       throw doing(`updating the distribution point ${olds.displayName ?? id} (hostId ${quote(id)})`, err);
     });
   });
-  const current = (await readDp(ctx, id)) ?? info;
-  return { outs: await outputsOf(ctx, id, current, carriedFrom(news, olds.adopted ?? false)) };
+  const names = { displayName: olds.displayName, fqdn: olds.fqdn };
+  return { outs: await outputsOf(ctx, id, info, carriedFrom(news, olds.adopted ?? false), names, groups) };
 }
 
 async function remove(ctx: ResourceContext, id: string, props: Partial<Outputs>): Promise<void> {

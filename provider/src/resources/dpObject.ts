@@ -6,6 +6,7 @@ import { KscParams } from "../ksc/api";
 import { isNotFound } from "../ksc/errors";
 import { KeyNames } from "../ksc/keys";
 import { KeyNameError, ResourceContext, cloneParams, kscBoolean, kscNumber, kscString } from "./common";
+import { once } from "./processCache";
 
 /** The DP object of a host, or undefined when the host is not a distribution point. */
 export async function readDp(ctx: ResourceContext, hostId: string): Promise<KscParams | undefined> {
@@ -15,6 +16,42 @@ export async function readDp(ctx: ResourceContext, hostId: string): Promise<KscP
     if (isNotFound(err)) return undefined;
     throw err;
   }
+}
+
+/**
+ * Whether the host may be a distribution point: false only when it was not one in the list of DPs taken once per
+ * provider process (GetUpdateAgentsList), and this process did not register it since. The checks and creates of
+ * new DistributionPoints need no GetUpdateAgentInfo for hosts that were not DPs; a host made a DP by hand since is
+ * caught by RegisterUpdateAgent itself.
+ */
+export async function mayBeDp(ctx: ResourceContext, hostId: string): Promise<boolean> {
+  if (registered.get(ctx)?.has(hostId)) return true;
+  const dps = await once(ctx, "distribution points", async () => {
+    const list = await ctx.client.uaControl.getUpdateAgentsList();
+    return new Set(list.map((d) => d.hostId));
+  }).catch(() => undefined);
+  return !dps || dps.has(hostId);
+}
+
+const registered = new WeakMap<ResourceContext, Map<string, KscParams>>();
+
+/** This process registered the host as a new DP, with this object (the server's template and the declared
+ *  settings; its push server off, as the template has it). */
+export function noteRegisteredDp(ctx: ResourceContext, hostId: string, info: KscParams): void {
+  let map = registered.get(ctx);
+  if (!map) registered.set(ctx, (map = new Map()));
+  map.set(hostId, info);
+}
+
+/**
+ * The DP object of a host, read-only, for the checks of a preview: the object this process registered a moment ago
+ * when there is one (a PushServer is checked right after its DP is created in the same run), else as read, and
+ * undefined when the host is no DP.
+ */
+export async function dpForCheck(ctx: ResourceContext, hostId: string): Promise<KscParams | undefined> {
+  const mine = registered.get(ctx)?.get(hostId);
+  if (mine) return mine;
+  return (await mayBeDp(ctx, hostId)) ? readDp(ctx, hostId) : undefined;
 }
 
 /** Write back a full DP object after `overlay` changed the caller's own fields. Call with the host's lock held. */

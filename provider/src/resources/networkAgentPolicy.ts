@@ -19,6 +19,7 @@ import {
   deleteConfirmed,
   doing,
   errorText,
+  isNewResource,
   isUnknown,
   kscBoolean,
   kscNumber,
@@ -61,10 +62,6 @@ const ATTRIBUTES = [
   { name: "forceInheritance", record: "forceDistribToChildren" },
 ] as const;
 
-function isNew(olds: Record<string, unknown> | undefined): boolean {
-  return Object.keys(olds ?? {}).filter((k) => !k.startsWith("__")).length === 0;
-}
-
 function describePolicy(id: number, name?: string): string {
   return name ? `policy ${quote(name)} (id ${id})` : `policy ${id}`;
 }
@@ -102,7 +99,7 @@ export async function verify(
       ];
     }
   }
-  if (!isNew(olds) || news.adopt || containsUnknown(news)) return [];
+  if (!isNewResource(olds) || news.adopt || containsUnknown(news)) return [];
   const existing = await findByName(ctx, group.id, news.name);
   if (existing.length > 1) return [{ property: "name", reason: severalMessage(existing, group) }];
   if (existing.length === 1) {
@@ -176,12 +173,19 @@ async function writeSettings(ctx: ResourceContext, policyId: number, i: Inputs):
   // means the key names are not this server's, and must not be created as a new, meaningless variable.
   await ctx.client.policySettings
     .updateInSection(policyId, na.product, na.version, na.networkSection, data)
-    .catch((err: unknown) => {
-      if (isNotFound(err)) {
-        throw new KeyNameError("Network Agent policy setting", [na.networkSection, ...Object.keys(data)]);
-      }
-      throw err;
+    .catch(async (err: unknown) => {
+      if (!isNotFound(err)) throw err;
+      // Not found: the policy itself (deleted in the console), or the names of its settings.
+      if ((await policyData(ctx, policyId)) === undefined) throw new PolicyGoneError(policyId);
+      throw new KeyNameError("Network Agent policy setting", [na.networkSection, ...Object.keys(data)]);
     });
+}
+
+/** The policy was not found while its settings were written. */
+class PolicyGoneError extends Error {
+  constructor(policyId: number) {
+    super(`the Network Agent policy ${policyId} no longer exists`);
+  }
 }
 
 function sameLocked(
@@ -219,13 +223,44 @@ async function applyAttributes(ctx: ResourceContext, p: PolicyRecord, i: Inputs)
   if (Object.keys(change).length > 0) await ctx.client.policy.updatePolicyData(p.id, change);
 }
 
+/** The settings as declared: what writeSettings() has just written. */
+function settingsFrom(i: Inputs): Settings {
+  const out: Settings = {};
+  for (const s of NA_SETTINGS) {
+    const v = i[s.name] as { value: boolean | number; locked?: boolean } | undefined;
+    if (v !== undefined) out[s.name] = { value: v.value, locked: v.locked ?? false };
+  }
+  return out;
+}
+
+/** The policy's record once applyAttributes() has made it match the declaration. */
+function withAttributes(p: PolicyRecord, i: Inputs): PolicyRecord {
+  return {
+    ...p,
+    displayName: i.name,
+    active: i.active ?? p.active,
+    acceptParent: i.inheritFromParent ?? p.acceptParent,
+    forceDistribToChildren: i.forceInheritance ?? p.forceDistribToChildren,
+  };
+}
+
+/**
+ * The outputs for a policy record and settings that are what the console holds now (just read, or just written:
+ * `written`). The settings are read (a handle, a read, a release) only when not given, and the group tree only
+ * when the group's path is not known already (a policy never moves to another group).
+ */
 async function outputsOf(
   ctx: ResourceContext,
   p: PolicyRecord,
   carried: { group?: GroupRef; adopt?: boolean; adopted: boolean },
+  written?: Settings,
+  knownGroup?: { id?: number; path?: string },
 ): Promise<Outputs> {
-  const group = await ctx.groups.byId(p.groupId);
-  const settings = await readSettings(ctx, p.id);
+  const group =
+    knownGroup?.id === p.groupId && knownGroup.path !== undefined
+      ? { path: knownGroup.path }
+      : await ctx.groups.byId(p.groupId);
+  const settings = written ?? (await readSettings(ctx, p.id));
   const out: Outputs = {
     policyId: p.id,
     group: carried.group ?? group?.path ?? p.groupId,
@@ -328,6 +363,22 @@ export async function create(ctx: ResourceContext, inputs: Inputs): Promise<{ id
         },
       );
     }
+    // Made just now from the declaration: its record and settings are what was written.
+    const record: PolicyRecord = {
+      id,
+      displayName: inputs.name,
+      product: na.product,
+      version: na.version,
+      groupId: group.id,
+      active: inputs.active,
+      roaming: false,
+      acceptParent: inputs.inheritFromParent,
+      forceDistribToChildren: inputs.forceInheritance,
+      inherited: false,
+      raw: {},
+    };
+    const carried = { group: inputs.group, adopt: inputs.adopt, adopted };
+    return { id: String(id), outs: await outputsOf(ctx, record, carried, settingsFrom(inputs), group) };
   }
   const p = await policyData(ctx, id);
   if (!p)
@@ -354,11 +405,8 @@ export async function read(
   const p = await policyData(ctx, policyId(id));
   if (!p) return { id: "" }; // deleted in the console: dropped from the state
   // The group cannot change (KLPOL_GROUP_ID is read-only), so the declared form of the group stays.
-  const outs = await outputsOf(ctx, p, {
-    group: props.group,
-    adopt: props.adopt,
-    adopted: props.adopted ?? false,
-  });
+  const carried = { group: props.group, adopt: props.adopt, adopted: props.adopted ?? false };
+  const outs = await outputsOf(ctx, p, carried, undefined, { id: props.groupId, path: props.groupPath });
   return { id, props: outs, inputs: inputsFrom(outs) };
 }
 
@@ -387,21 +435,42 @@ export async function update(
 ): Promise<{ outs: Outputs }> {
   const pid = policyId(id);
   const what = `updating the Network Agent ${describePolicy(pid, olds.name)}`;
-  const p = await policyData(ctx, pid);
-  if (!p) {
-    throw new Error(
+  // Only settings changed: the attributes of the last outputs stand, and GetPolicyData is not needed (a policy
+  // deleted in the console still fails, at GetPolicyContents).
+  const p = ATTRIBUTES.every((a) => olds[a.name] === news[a.name])
+    ? recordFrom(pid, olds)
+    : await policyData(ctx, pid);
+  const gone = () =>
+    new Error(
       `${what}: it no longer exists (deleted in the console?): run \`pulumi refresh\` to drop it from the state, then \`pulumi up\` to create it again`,
     );
-  }
+  if (!p) throw gone();
   try {
     await applyAttributes(ctx, p, news);
     await writeSettings(ctx, pid, news);
   } catch (err) {
+    if (err instanceof PolicyGoneError) throw gone();
     throw doing(what, err);
   }
-  const now = (await policyData(ctx, pid)) ?? p;
+  const carried = { group: news.group, adopt: news.adopt, adopted: olds.adopted ?? false };
+  const group = { id: olds.groupId, path: olds.groupPath };
+  return { outs: await outputsOf(ctx, withAttributes(p, news), carried, settingsFrom(news), group) };
+}
+
+/** The policy's record as the last outputs have it. */
+function recordFrom(id: number, o: Outputs): PolicyRecord {
   return {
-    outs: await outputsOf(ctx, now, { group: news.group, adopt: news.adopt, adopted: olds.adopted ?? false }),
+    id,
+    displayName: o.name,
+    product: o.product,
+    version: o.version,
+    groupId: o.groupId,
+    active: o.active,
+    roaming: false,
+    acceptParent: o.inheritFromParent,
+    forceDistribToChildren: o.forceInheritance,
+    inherited: false,
+    raw: {},
   };
 }
 

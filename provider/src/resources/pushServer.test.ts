@@ -269,7 +269,8 @@ describe("PushServer verify (read-only lookups at preview)", () => {
   });
 
   test("a new PushServer where a different push server already runs fails unless adopt", async () => {
-    await dp.create(ctx, dp.check({}, { hostId: HOST, scopeGroups: [GROUPS.milan] }).inputs);
+    // The DP was made by an earlier run (another provider process), its push server turned on by hand since.
+    await dp.create(testContext(ksc), dp.check({}, { hostId: HOST, scopeGroups: [GROUPS.milan] }).inputs);
     ksc.dps.get(HOST)![ksc.keys.dp.pushServerEnabled] = true;
     expect(await ps.verify(ctx, {}, checked({ hostId: HOST, port: 15000 }))).toEqual([
       {

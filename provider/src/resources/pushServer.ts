@@ -8,22 +8,23 @@ import {
   CheckResult,
   DiffResult,
   InputError,
-  KeyNameError,
   RESOURCE_NAME_KEY,
   ResourceContext,
   doing,
   errorText,
+  isNewResource,
   isUnknown,
-  kscBoolean,
   kscString,
   quote,
+  unchangedDeclaration,
 } from "./common";
-import { deviceById } from "./devices";
+import { deviceById, deviceConnection } from "./devices";
 import {
   DpPorts,
   PushSettings,
   clashingDpPort,
   dpPortsOf,
+  dpForCheck,
   pushSettingsOf,
   readDp,
   requirePushKeys,
@@ -33,10 +34,6 @@ import { dpHostLock } from "./lock";
 import { claim, declaredDpPorts } from "./registry";
 import type { PushServerCheckedInputs as Inputs, PushServerOutputs as Outputs } from "./schema.generated";
 import { validateInputs } from "./validation";
-
-function isNew(olds: Record<string, unknown> | undefined): boolean {
-  return Object.keys(olds ?? {}).filter((k) => !k.startsWith("__")).length === 0;
-}
 
 /** What an administrator has to do by hand: KSC does not open the port on the DP host. */
 export function firewallNote(port: number, displayName: string): string {
@@ -77,7 +74,8 @@ export function check(_olds: Record<string, unknown>, news: Record<string, unkno
 /**
  * Read-only checks for known values: one PushServer per DP in this program, a port the DP does not already use
  * (as declared in this program, or as the console has it), and for a new resource, a push server already running
- * is either equal to the declaration or adopted.
+ * is either equal to the declaration or adopted. For an existing resource whose DP and port did not change,
+ * nothing is looked up again.
  */
 export async function verify(
   ctx: ResourceContext,
@@ -96,7 +94,8 @@ export async function verify(
       });
     }
   }
-  const info = await readDp(ctx, news.hostId);
+  if (unchangedDeclaration(olds, news, ["hostId", "port"])) return failures;
+  const info = await dpForCheck(ctx, news.hostId);
   if (!info) {
     // Not a DP (yet): it may be created in this run. The device itself must exist.
     await deviceById(ctx, news.hostId, "hostId").catch((err) => {
@@ -114,7 +113,7 @@ export async function verify(
   if (clash) failures.push({ property: "port", reason: clash });
   const push = pushSettingsOf(ctx.keys, info);
   if (
-    isNew(olds) &&
+    isNewResource(olds) &&
     push.enabled &&
     !news.adopt &&
     !isUnknown(news.port) &&
@@ -150,17 +149,20 @@ async function notADp(ctx: ResourceContext, hostId: string): Promise<InputError>
   );
 }
 
+/**
+ * The outputs for a DP object that is what the console holds now (just read, or just written: no read-back).
+ * `host` is the device's keep-connection flag: asked for when not given.
+ */
 async function outputsOf(
   ctx: ResourceContext,
   hostId: string,
   info: KscParams,
   carried: { adopt?: boolean; adopted: boolean },
+  host: { displayName?: string; keepConnection: boolean } | { fresh: boolean },
 ): Promise<Outputs> {
-  const h = ctx.keys.host;
   requirePushKeys(ctx.keys, info);
-  const host = await ctx.client.hostGroup.getHostInfo(hostId, [h.displayName, h.keepConnection]);
-  if (!(h.keepConnection in host)) throw new KeyNameError("device attribute", [h.keepConnection]);
-  const displayName = kscString(info[ctx.keys.dp.displayName]) || kscString(host[h.displayName]) || hostId;
+  const connection = "fresh" in host ? await deviceConnection(ctx, hostId, host.fresh) : host;
+  const displayName = kscString(info[ctx.keys.dp.displayName]) || connection.displayName || hostId;
   const push = pushSettingsOf(ctx.keys, info);
   const port = push.port ?? 0;
   const out: Outputs = {
@@ -168,7 +170,7 @@ async function outputsOf(
     displayName,
     port,
     remoteAddress: push.remoteAddress,
-    keepConnection: kscBoolean(host[h.keepConnection]) ?? false,
+    keepConnection: connection.keepConnection,
     firewallNote: firewallNote(port, displayName),
     adopted: carried.adopted,
   };
@@ -202,8 +204,9 @@ export async function create(ctx: ResourceContext, inputs: Inputs): Promise<{ id
     if (push.enabled) ctx.log("info", `took over the push server running on ${where} (adopt: true)`);
     return { info: written, adopted: push.enabled };
   });
-  const current = (await readDp(ctx, hostId)) ?? info;
-  return { id: hostId, outs: await outputsOf(ctx, hostId, current, { adopt: inputs.adopt, adopted }) };
+  // KSC turns the device's keep-connection on with the push server: asked now, not from an older list.
+  const carried = { adopt: inputs.adopt, adopted };
+  return { id: hostId, outs: await outputsOf(ctx, hostId, info, carried, { fresh: true }) };
 }
 
 export async function read(
@@ -214,7 +217,13 @@ export async function read(
   const info = await readDp(ctx, id);
   // The DP is gone, or its push server was turned off in the console: the push server no longer exists.
   if (!info || !pushSettingsOf(ctx.keys, info).enabled) return { id: "" };
-  const outs = await outputsOf(ctx, id, info, { adopt: props.adopt, adopted: props.adopted ?? false });
+  const outs = await outputsOf(
+    ctx,
+    id,
+    info,
+    { adopt: props.adopt, adopted: props.adopted ?? false },
+    { fresh: false },
+  );
   return {
     id,
     props: outs,
@@ -228,17 +237,24 @@ export async function update(
   olds: Outputs,
   news: Inputs,
 ): Promise<{ outs: Outputs }> {
-  const info = await dpHostLock.run(id, async () => {
+  const { info, wasRunning } = await dpHostLock.run(id, async () => {
     const current = await readDp(ctx, id);
     if (!current) throw await notADp(ctx, id);
     const clash = portClash(dpPortsOf(ctx.keys, current), news.port);
     if (clash) throw new InputError("port", clash);
-    return writeDp(ctx, id, current, overlayPush(ctx, news)).catch((err) => {
+    const written = await writeDp(ctx, id, current, overlayPush(ctx, news)).catch((err) => {
       throw doing(`changing the push server on ${describeHost(id, olds.displayName)}`, err);
     });
+    return { info: written, wasRunning: pushSettingsOf(ctx.keys, current).enabled };
   });
-  const current = (await readDp(ctx, id)) ?? info;
-  return { outs: await outputsOf(ctx, id, current, { adopt: news.adopt, adopted: olds.adopted ?? false }) };
+  // A push server that kept running (a new port or address) leaves the device's keep-connection as it was;
+  // one turned on again (it was off in the console) may have changed it.
+  const host = wasRunning
+    ? { displayName: olds.displayName, keepConnection: olds.keepConnection }
+    : { fresh: true };
+  return {
+    outs: await outputsOf(ctx, id, info, { adopt: news.adopt, adopted: olds.adopted ?? false }, host),
+  };
 }
 
 async function remove(ctx: ResourceContext, id: string, props: Partial<Outputs>): Promise<void> {

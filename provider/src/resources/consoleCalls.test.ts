@@ -1,0 +1,209 @@
+// What each operation asks of the console (issue 7: calls per create, read, update; checks that repeat nothing
+// for an unchanged declaration), and that outputs built from what was written, without a read-back, are exactly
+// what a later read reports (otherwise every refresh after an up would show a change).
+import { RESOURCE_NAME_KEY } from "./common";
+import { LIST_DEVICES_AFTER } from "./devices";
+import * as dp from "./distributionPoint";
+import * as na from "./networkAgentPolicy";
+import * as ps from "./pushServer";
+import { resetRegistry } from "./registry";
+import type {
+  DistributionPointCheckedInputs,
+  NetworkAgentPolicyCheckedInputs,
+  PushServerCheckedInputs,
+} from "./schema.generated";
+import { FakeKsc, GROUPS } from "./testing/fake-client";
+import { TestContext, testContext } from "./testing/context";
+
+const dpInputs = (news: Record<string, unknown>): DistributionPointCheckedInputs => {
+  const r = dp.check({}, news);
+  expect(r.failures).toEqual([]);
+  return r.inputs;
+};
+const psInputs = (news: Record<string, unknown>): PushServerCheckedInputs => {
+  const r = ps.check({}, news);
+  expect(r.failures).toEqual([]);
+  return r.inputs;
+};
+const naInputs = (news: Record<string, unknown>): NetworkAgentPolicyCheckedInputs => {
+  const r = na.check({}, news);
+  expect(r.failures).toEqual([]);
+  return r.inputs;
+};
+
+let ksc: FakeKsc;
+let ctx: TestContext;
+beforeEach(() => {
+  ksc = new FakeKsc();
+  ctx = testContext(ksc);
+  resetRegistry();
+});
+
+/** The calls `run` makes, in order. */
+async function callsOf(run: () => Promise<unknown>): Promise<string[]> {
+  const before = ksc.calls.length;
+  await run();
+  return ksc.calls.slice(before);
+}
+
+const MILAN_DP = "guid-milan-dp-01";
+
+describe("checks of an existing resource look up only what the program changed", () => {
+  test("DistributionPoint: an unchanged declaration asks nothing; new ports read the DP; a new device looks it up", async () => {
+    const { outs } = await dp.create(
+      testContext(ksc),
+      dpInputs({ hostId: MILAN_DP, scopeGroups: ["Branch Milan"] }),
+    );
+    const olds = { ...dp.inputsFrom(outs), deviceName: "milan-dp-01", hostId: MILAN_DP };
+    const declared = { deviceName: "milan-dp-01", scopeGroups: ["Branch Milan"], [RESOURCE_NAME_KEY]: "dp" };
+    const unchanged = dpInputs(declared);
+    expect(await callsOf(() => dp.verify(ctx, olds, unchanged))).toEqual([]);
+    expect(unchanged.hostId).toBe(MILAN_DP); // the device of the old inputs, as a lookup would have found it
+
+    const newPort = dpInputs({ ...declared, port: 13001 });
+    expect(await callsOf(() => dp.verify(ctx, olds, newPort))).toContain("UaControl.GetUpdateAgentInfo");
+
+    const otherDevice = dpInputs({ ...declared, deviceName: "no-such-device" });
+    expect(await dp.verify(ctx, olds, otherDevice)).toEqual([
+      { property: "deviceName", reason: 'no managed device has the display name or FQDN "no-such-device"' },
+    ]);
+  });
+
+  test("PushServer: an unchanged DP and port ask nothing; a new port is checked against the DP", async () => {
+    await dp.create(testContext(ksc), dpInputs({ hostId: MILAN_DP, scopeGroups: [GROUPS.milan] }));
+    const olds = { hostId: MILAN_DP, port: 13295, remoteAddress: "", adopt: false };
+    expect(await callsOf(() => ps.verify(ctx, olds, psInputs({ hostId: MILAN_DP })))).toEqual([]);
+    expect(await ps.verify(ctx, olds, psInputs({ hostId: MILAN_DP, port: 14000 }))).toEqual([
+      {
+        property: "port",
+        reason: expect.stringContaining("14000 is already used by the distribution point"),
+      },
+    ]);
+  });
+
+  test("a PushServer checked after its DP was registered by the same process reads nothing more", async () => {
+    await dp.create(ctx, dpInputs({ hostId: MILAN_DP, scopeGroups: [GROUPS.milan] }));
+    expect(await callsOf(() => ps.verify(ctx, {}, psInputs({ hostId: MILAN_DP })))).toEqual([]);
+    expect(await ps.verify(ctx, {}, psInputs({ hostId: MILAN_DP, port: 14000 }))).toEqual([
+      {
+        property: "port",
+        reason: expect.stringContaining("14000 is already used by the distribution point"),
+      },
+    ]);
+  });
+});
+
+describe("devices are listed once a process has looked up a few", () => {
+  test(`the first ${LIST_DEVICES_AFTER} names are searched one by one, later ones come from one listing`, async () => {
+    const names = ["milan-dp-01", "milan-dp-02", "rome-dp-01", "hq-srv-01", "milan-ws-01"];
+    for (const name of names) {
+      await dp.verify(ctx, {}, dpInputs({ deviceName: name, scopeGroups: [GROUPS.milan] }));
+    }
+    // One search per name up to the threshold, then one listing (an unfiltered search) for all the rest.
+    expect(ksc.count("HostGroup.FindHosts")).toBe(LIST_DEVICES_AFTER + 1);
+  });
+
+  test("a device added after the listing is still found; a listed device by id needs no call", async () => {
+    for (const name of ["milan-dp-01", "milan-dp-02", "rome-dp-01", "hq-srv-01"]) {
+      await dp.verify(ctx, {}, dpInputs({ deviceName: name, scopeGroups: [GROUPS.milan] }));
+    }
+    ksc.addHost({ hostId: "guid-new", displayName: "milan-dp-03", groupId: GROUPS.milan });
+    const late = dpInputs({ deviceName: "milan-dp-03", scopeGroups: [GROUPS.milan] });
+    expect(await dp.verify(ctx, {}, late)).toEqual([]);
+    expect(late.hostId).toBe("guid-new");
+    expect(await callsOf(() => ps.verify(ctx, {}, psInputs({ hostId: "guid-milan-dp-02" })))).not.toContain(
+      "HostGroup.GetHostInfo",
+    );
+  });
+});
+
+describe("creates and updates write, and do not read back", () => {
+  test("the second DP of a process: the device and the registration, nothing else", async () => {
+    await dp.create(ctx, dpInputs({ hostId: MILAN_DP, scopeGroups: [GROUPS.milan] }));
+    expect(
+      await callsOf(() =>
+        dp.create(ctx, dpInputs({ hostId: "guid-milan-dp-02", scopeGroups: [GROUPS.milan] })),
+      ),
+    ).toEqual(["HostGroup.GetHostInfo", "UaControl.RegisterUpdateAgent"]);
+  });
+
+  test("a device made a DP by hand after the list of DPs was taken is still caught (adopt rules hold)", async () => {
+    await dp.create(ctx, dpInputs({ hostId: MILAN_DP, scopeGroups: [GROUPS.milan] })); // the list is taken
+    await dp.create(testContext(ksc), dpInputs({ hostId: "guid-rome-dp-01", scopeGroups: [GROUPS.rome] }));
+    const declared = { hostId: "guid-rome-dp-01", scopeGroups: [GROUPS.milan] };
+    await expect(dp.create(ctx, dpInputs(declared))).rejects.toThrow(
+      /already is a distribution point.*adopt: true/,
+    );
+    const { outs } = await dp.create(ctx, dpInputs({ ...declared, adopt: true }));
+    expect(outs.adopted).toBe(true);
+    expect(outs.scope.groups.map((g) => g.id)).toEqual([GROUPS.milan]);
+  });
+
+  test("a push server whose port changes: read and write the DP, its device's flag stands", async () => {
+    const { outs: psOuts } = await setUpPushServer();
+    const calls = await callsOf(() =>
+      ps.update(ctx, MILAN_DP, psOuts, psInputs({ hostId: MILAN_DP, port: 14295 })),
+    );
+    expect(calls).toEqual(["UaControl.GetUpdateAgentInfo", "UaControl.ModifyUpdateAgent"]);
+  });
+
+  test("a policy whose settings change: one SsContents write, no GetPolicyData", async () => {
+    const { outs } = await na.create(ctx, naInputs({ group: GROUPS.milan, name: "Milan agents" }));
+    const calls = await callsOf(() =>
+      na.update(
+        ctx,
+        String(outs.policyId),
+        outs,
+        naInputs({ group: GROUPS.milan, name: "Milan agents", useUdpPort: { value: false } }),
+      ),
+    );
+    expect(calls).not.toContain("Policy.GetPolicyData");
+  });
+
+  test("a policy deleted in the console: a settings update says so (not a key-name error)", async () => {
+    const { outs } = await na.create(ctx, naInputs({ group: GROUPS.milan, name: "Milan agents" }));
+    ksc.policies.delete(outs.policyId);
+    const news = naInputs({ group: GROUPS.milan, name: "Milan agents", useUdpPort: { value: false } });
+    await expect(na.update(ctx, String(outs.policyId), outs, news)).rejects.toThrow(
+      /no longer exists.*pulumi refresh/,
+    );
+  });
+});
+
+async function setUpPushServer() {
+  await dp.create(ctx, dpInputs({ hostId: MILAN_DP, scopeGroups: [GROUPS.milan] }));
+  return ps.create(ctx, psInputs({ hostId: MILAN_DP }));
+}
+
+describe("outputs built from what was written equal what a read reports", () => {
+  test("DistributionPoint: create and update", async () => {
+    const declared = { deviceName: "milan-dp-01", scopeGroups: ["Branch Milan", GROUPS.rome], port: 13001 };
+    const created = await dp.create(ctx, dpInputs(declared));
+    expect((await dp.read(testContext(ksc), MILAN_DP, created.outs)).props).toEqual(created.outs);
+    const updated = await dp.update(ctx, MILAN_DP, created.outs, dpInputs({ ...declared, port: 13002 }));
+    expect((await dp.read(testContext(ksc), MILAN_DP, updated.outs)).props).toEqual(updated.outs);
+  });
+
+  test("PushServer: create and update", async () => {
+    const created = await setUpPushServer();
+    expect(created.outs.keepConnection).toBe(true);
+    expect((await ps.read(testContext(ksc), MILAN_DP, created.outs)).props).toEqual(created.outs);
+    const updated = await ps.update(ctx, MILAN_DP, created.outs, psInputs({ hostId: MILAN_DP, port: 14295 }));
+    expect((await ps.read(testContext(ksc), MILAN_DP, updated.outs)).props).toEqual(updated.outs);
+  });
+
+  test("NetworkAgentPolicy: create and update (attributes and settings)", async () => {
+    const declared = {
+      group: "Managed devices/Branch Milan",
+      name: "Milan agents",
+      forceConnectionThroughDp: { value: true, locked: true },
+      useUdpPort: { value: false },
+    };
+    const created = await na.create(ctx, naInputs(declared));
+    const id = String(created.outs.policyId);
+    expect((await na.read(testContext(ksc), id, created.outs)).props).toEqual(created.outs);
+    const news = naInputs({ ...declared, active: false, udpPort: { value: 15001, locked: true } });
+    const updated = await na.update(ctx, id, created.outs, news);
+    expect((await na.read(testContext(ksc), id, updated.outs)).props).toEqual(updated.outs);
+  });
+});
