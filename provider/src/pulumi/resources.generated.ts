@@ -21,7 +21,7 @@ export class DistributionPoint extends pulumi.dynamic.Resource {
   declare readonly scopeGroups: pulumi.Output<(number | string)[]>;
   /** Ids of the NLA networks served. */
   declare readonly scopeNlaNetworks: pulumi.Output<number[]>;
-  /** The scope as read back from the console, with group names and paths. */
+  /** The scope as the console holds it, with group names and paths. */
   declare readonly scope: pulumi.Output<plain.DistributionPointScope>;
   /** Effective TLS port for Network Agents. */
   declare readonly port: pulumi.Output<number>;
@@ -88,7 +88,7 @@ export class PushServer extends pulumi.dynamic.Resource {
   declare readonly hostId: pulumi.Output<string>;
   /** Display name of the DP host. */
   declare readonly displayName: pulumi.Output<string>;
-  /** Effective push-server port, as read back from the console. */
+  /** Effective push-server port, as the console holds it. */
   declare readonly port: pulumi.Output<number>;
   /** Effective address for remote hosts. */
   declare readonly remoteAddress: pulumi.Output<string>;
@@ -145,11 +145,11 @@ export class NetworkAgentPolicy extends pulumi.dynamic.Resource {
   declare readonly inheritFromParent: pulumi.Output<boolean>;
   /** Whether child policies are forced to inherit. */
   declare readonly forceInheritance: pulumi.Output<boolean>;
-  /** Force connection through a distribution point, as read back; absent when the policy does not hold the setting. */
+  /** Force connection through a distribution point, as the console holds it; absent when the policy does not hold the setting. */
   declare readonly forceConnectionThroughDp: pulumi.Output<plain.LockedBoolean | undefined>;
-  /** Use UDP port, as read back; absent when the policy does not hold the setting. */
+  /** Use UDP port, as the console holds it; absent when the policy does not hold the setting. */
   declare readonly useUdpPort: pulumi.Output<plain.LockedBoolean | undefined>;
-  /** UDP port number, as read back; absent when the policy does not hold the setting. */
+  /** UDP port number, as the console holds it; absent when the policy does not hold the setting. */
   declare readonly udpPort: pulumi.Output<plain.LockedPort | undefined>;
   /** The `adopt` input. */
   declare readonly adopt: pulumi.Output<boolean | undefined>;

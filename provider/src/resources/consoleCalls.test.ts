@@ -81,6 +81,29 @@ describe("checks of an existing resource look up only what the program changed",
     ]);
   });
 
+  test("PushServer on a DP declared in the program: a new port is checked against the declared ports, no read", async () => {
+    const { outs } = await dp.create(
+      testContext(ksc),
+      dpInputs({ hostId: MILAN_DP, scopeGroups: [GROUPS.milan] }),
+    );
+    const dpOlds: Record<string, unknown> = { ...dp.inputsFrom(outs) };
+    await dp.verify(
+      ctx,
+      dpOlds,
+      dpInputs({ hostId: MILAN_DP, scopeGroups: [GROUPS.milan], nonSslPort: 14500 }),
+    );
+    const olds = { hostId: MILAN_DP, port: 13295, remoteAddress: "", adopt: false };
+    expect(await callsOf(() => ps.verify(ctx, olds, psInputs({ hostId: MILAN_DP, port: 14000 })))).toEqual(
+      [],
+    );
+    expect(await ps.verify(ctx, olds, psInputs({ hostId: MILAN_DP, port: 14500 }))).toEqual([
+      {
+        property: "port",
+        reason: expect.stringContaining("14500 is already used by the distribution point"),
+      },
+    ]);
+  });
+
   test("a PushServer checked after its DP was registered by the same process reads nothing more", async () => {
     await dp.create(ctx, dpInputs({ hostId: MILAN_DP, scopeGroups: [GROUPS.milan] }));
     expect(await callsOf(() => ps.verify(ctx, {}, psInputs({ hostId: MILAN_DP })))).toEqual([]);

@@ -95,6 +95,14 @@ export async function verify(
     }
   }
   if (unchangedDeclaration(olds, news, ["hostId", "port"])) return failures;
+  const declared = declaredDpPorts(news.hostId);
+  if (declared && unchangedDeclaration(olds, news, ["hostId"])) {
+    // A running push server moves to another port, on a DP this program declares: its declared ports are what
+    // the new port must not take (update() checks the console's again, under the host's lock).
+    const clash = isUnknown(news.port) ? undefined : portClash(declared, news.port);
+    if (clash) failures.push({ property: "port", reason: clash });
+    return failures;
+  }
   const info = await dpForCheck(ctx, news.hostId);
   if (!info) {
     // Not a DP (yet): it may be created in this run. The device itself must exist.

@@ -143,8 +143,7 @@ export const PACKAGE_SCHEMA: PackageSchema = {
     },
     "ksc:index:ScopeGroup": {
       type: "object",
-      description:
-        "An administration group in the scope of a distribution point, as read back from the console.",
+      description: "An administration group in the scope of a distribution point, as the console holds it.",
       properties: {
         id: { type: "integer", description: "Group id." },
         name: { type: "string", description: "Group name." },
@@ -154,8 +153,7 @@ export const PACKAGE_SCHEMA: PackageSchema = {
     },
     "ksc:index:ScopeNlaNetwork": {
       type: "object",
-      description:
-        "An NLA-defined network in the scope of a distribution point, as read back from the console.",
+      description: "An NLA-defined network in the scope of a distribution point, as the console holds it.",
       properties: {
         id: { type: "integer", description: "NLA network id." },
         name: { type: "string", description: "NLA network name, when the console reports it." },
@@ -164,7 +162,7 @@ export const PACKAGE_SCHEMA: PackageSchema = {
     },
     "ksc:index:DistributionPointScope": {
       type: "object",
-      description: "The scope of a distribution point with names, as read back from the console.",
+      description: "The scope of a distribution point with names, as the console holds it.",
       properties: {
         groups: {
           type: "array",
@@ -349,7 +347,7 @@ export const PACKAGE_SCHEMA: PackageSchema = {
         },
         scope: {
           $ref: "#/types/ksc:index:DistributionPointScope",
-          description: "The scope as read back from the console, with group names and paths.",
+          description: "The scope as the console holds it, with group names and paths.",
         },
         port: { type: "integer", description: "Effective TLS port for Network Agents." },
         nonSslPort: { type: "integer", description: "Effective non-TLS port for Network Agents." },
@@ -445,7 +443,7 @@ export const PACKAGE_SCHEMA: PackageSchema = {
       properties: {
         hostId: { type: "string", description: "Host id of the distribution point." },
         displayName: { type: "string", description: "Display name of the DP host." },
-        port: { type: "integer", description: "Effective push-server port, as read back from the console." },
+        port: { type: "integer", description: "Effective push-server port, as the console holds it." },
         remoteAddress: { type: "string", description: "Effective address for remote hosts." },
         keepConnection: {
           type: "boolean",
@@ -563,15 +561,17 @@ export const PACKAGE_SCHEMA: PackageSchema = {
         forceConnectionThroughDp: {
           $ref: "#/types/ksc:index:LockedBoolean",
           description:
-            "Force connection through a distribution point, as read back; absent when the policy does not hold the setting.",
+            "Force connection through a distribution point, as the console holds it; absent when the policy does not hold the setting.",
         },
         useUdpPort: {
           $ref: "#/types/ksc:index:LockedBoolean",
-          description: "Use UDP port, as read back; absent when the policy does not hold the setting.",
+          description:
+            "Use UDP port, as the console holds it; absent when the policy does not hold the setting.",
         },
         udpPort: {
           $ref: "#/types/ksc:index:LockedPort",
-          description: "UDP port number, as read back; absent when the policy does not hold the setting.",
+          description:
+            "UDP port number, as the console holds it; absent when the policy does not hold the setting.",
         },
         adopt: { type: "boolean", description: "The `adopt` input." },
         adopted: {
@@ -628,7 +628,7 @@ export interface LockedPortChecked {
   locked: boolean;
 }
 
-/** An administration group in the scope of a distribution point, as read back from the console. */
+/** An administration group in the scope of a distribution point, as the console holds it. */
 export interface ScopeGroup {
   /** Group id. */
   id: number;
@@ -640,7 +640,7 @@ export interface ScopeGroup {
 
 export type ScopeGroupChecked = ScopeGroup;
 
-/** An NLA-defined network in the scope of a distribution point, as read back from the console. */
+/** An NLA-defined network in the scope of a distribution point, as the console holds it. */
 export interface ScopeNlaNetwork {
   /** NLA network id. */
   id: number;
@@ -650,7 +650,7 @@ export interface ScopeNlaNetwork {
 
 export type ScopeNlaNetworkChecked = ScopeNlaNetwork;
 
-/** The scope of a distribution point with names, as read back from the console. */
+/** The scope of a distribution point with names, as the console holds it. */
 export interface DistributionPointScope {
   /** Administration groups served, sorted by path. */
   groups: ScopeGroup[];
@@ -742,7 +742,7 @@ export interface DistributionPointOutputs {
   scopeGroups: (number | string)[];
   /** Ids of the NLA networks served. */
   scopeNlaNetworks: number[];
-  /** The scope as read back from the console, with group names and paths. */
+  /** The scope as the console holds it, with group names and paths. */
   scope: DistributionPointScope;
   /** Effective TLS port for Network Agents. */
   port: number;
@@ -800,7 +800,7 @@ export interface PushServerOutputs {
   hostId: string;
   /** Display name of the DP host. */
   displayName: string;
-  /** Effective push-server port, as read back from the console. */
+  /** Effective push-server port, as the console holds it. */
   port: number;
   /** Effective address for remote hosts. */
   remoteAddress: string;
@@ -880,11 +880,11 @@ export interface NetworkAgentPolicyOutputs {
   inheritFromParent: boolean;
   /** Whether child policies are forced to inherit. */
   forceInheritance: boolean;
-  /** Force connection through a distribution point, as read back; absent when the policy does not hold the setting. */
+  /** Force connection through a distribution point, as the console holds it; absent when the policy does not hold the setting. */
   forceConnectionThroughDp?: LockedBoolean;
-  /** Use UDP port, as read back; absent when the policy does not hold the setting. */
+  /** Use UDP port, as the console holds it; absent when the policy does not hold the setting. */
   useUdpPort?: LockedBoolean;
-  /** UDP port number, as read back; absent when the policy does not hold the setting. */
+  /** UDP port number, as the console holds it; absent when the policy does not hold the setting. */
   udpPort?: LockedPort;
   /** The `adopt` input. */
   adopt?: boolean;
