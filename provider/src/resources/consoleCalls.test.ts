@@ -116,6 +116,41 @@ describe("checks of an existing resource look up only what the program changed",
   });
 });
 
+describe("NetworkAgentPolicy: an unchanged group is not looked up, and duplicates are still caught", () => {
+  const policy = { group: "Managed devices/Branch Milan", name: "Milan agents" };
+  const named = (resourceName: string, news: Record<string, unknown>) => ({
+    ...naInputs(news),
+    [RESOURCE_NAME_KEY]: resourceName,
+  });
+
+  test("an existing policy with an unchanged group asks the console nothing", async () => {
+    expect(await callsOf(() => na.verify(ctx, policy, named("na-a", policy)))).toEqual([]);
+  });
+
+  test.each([
+    ["the existing one first", true],
+    ["the new one first", false],
+  ])(
+    "an existing policy and a new one naming the same group another way conflict (%s)",
+    async (_n, existingFirst) => {
+      const existing = () => na.verify(ctx, policy, named("na-a", policy));
+      const added = () => na.verify(ctx, {}, named("na-b", { ...policy, group: GROUPS.milan }));
+      const [first, second] = existingFirst ? [existing, added] : [added, existing];
+      expect(await first()).toEqual([]);
+      expect(await second()).toEqual([
+        {
+          property: "name",
+          reason: expect.stringMatching(
+            /^NetworkAgentPolicy "na-[ab]" of this program already manages the policy "Milan agents"/,
+          ),
+        },
+      ]);
+      // A policy of that name on another group is no conflict.
+      expect(await na.verify(ctx, {}, named("na-c", { ...policy, group: GROUPS.rome }))).toEqual([]);
+    },
+  );
+});
+
 describe("devices are listed once a process has looked up a few", () => {
   test(`the first ${LIST_DEVICES_AFTER} names are searched one by one, later ones come from one listing`, async () => {
     const names = ["milan-dp-01", "milan-dp-02", "rome-dp-01", "hq-srv-01", "milan-ws-01"];

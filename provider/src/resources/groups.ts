@@ -56,7 +56,7 @@ export class GroupDirectory {
 
   /** The group with this id or path; an InputError on `property` when there is none. */
   async resolve(ref: GroupRef, property: string): Promise<GroupInfo> {
-    const found = (await this.find(ref)) ?? (this.invalidate(), await this.find(ref));
+    const found = await this.byRef(ref);
     if (found) return found;
     if (typeof ref === "number") throw new InputError(property, `no administration group has id ${ref}`);
     const t = await this.load();
@@ -66,9 +66,14 @@ export class GroupDirectory {
     );
   }
 
+  /** The group with this id or path, or undefined. */
+  async byRef(ref: GroupRef): Promise<GroupInfo | undefined> {
+    return (await this.find(ref)) ?? (this.invalidate(), await this.find(ref));
+  }
+
   /** The group with this id, or undefined. */
   async byId(id: number): Promise<GroupInfo | undefined> {
-    return (await this.find(id)) ?? (this.invalidate(), await this.find(id));
+    return this.byRef(id);
   }
 
   /** The root group ("Managed devices"). */

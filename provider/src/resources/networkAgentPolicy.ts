@@ -26,6 +26,7 @@ import {
   policyValue,
   quote,
   readPolicyValue,
+  unchangedDeclaration,
 } from "./common";
 import { GroupInfo, GroupRef, samePath } from "./groups";
 import type {
@@ -34,7 +35,7 @@ import type {
   NetworkAgentPolicyCheckedInputs as Inputs,
   NetworkAgentPolicyOutputs as Outputs,
 } from "./schema.generated";
-import { claim } from "./registry";
+import { claimPolicy } from "./registry";
 import { validateInputs } from "./validation";
 
 type SettingName = "forceConnectionThroughDp" | "useUdpPort" | "udpPort";
@@ -73,32 +74,40 @@ export function check(_olds: Record<string, unknown>, news: Record<string, unkno
 }
 
 /** Read-only checks for known values: the group exists; for a new resource, a policy of the same name on the
- *  group is either equal to the declaration or adopted. */
+ *  group is either equal to the declaration or adopted. An existing resource whose group did not change is not
+ *  looked up again. */
 export async function verify(
   ctx: ResourceContext,
   olds: Record<string, unknown>,
   news: Inputs & { [RESOURCE_NAME_KEY]?: string },
 ): Promise<CheckFailure[]> {
   if (isUnknown(news.group)) return [];
-  let group: GroupInfo;
-  try {
-    group = await ctx.groups.resolve(news.group, "group");
-  } catch (err) {
-    if (err instanceof InputError) return [{ property: err.property, reason: err.reason }];
-    throw err;
+  let group: GroupInfo | undefined;
+  if (!unchangedDeclaration(olds, news, ["group"])) {
+    try {
+      group = await ctx.groups.resolve(news.group, "group");
+    } catch (err) {
+      if (err instanceof InputError) return [{ property: err.property, reason: err.reason }];
+      throw err;
+    }
   }
   const resourceName = news[RESOURCE_NAME_KEY];
   if (typeof resourceName === "string" && !isUnknown(news.name)) {
-    const other = claim("NetworkAgentPolicy", `${group.id}\u0000${news.name}`, resourceName);
+    const other = await claimPolicy(
+      { resourceName, name: news.name, group: news.group, groupId: group?.id },
+      async (ref) => (await ctx.groups.byRef(ref))?.id,
+    );
     if (other !== undefined) {
+      const where = group?.path ?? (typeof news.group === "number" ? `id ${news.group}` : news.group);
       return [
         {
           property: "name",
-          reason: `NetworkAgentPolicy ${quote(other)} of this program already manages the policy ${quote(news.name)} of group ${quote(group.path)}`,
+          reason: `NetworkAgentPolicy ${quote(other)} of this program already manages the policy ${quote(news.name)} of group ${quote(where)}`,
         },
       ];
     }
   }
+  if (!group) return [];
   if (!isNewResource(olds) || news.adopt || containsUnknown(news)) return [];
   const existing = await findByName(ctx, group.id, news.name);
   if (existing.length > 1) return [{ property: "name", reason: severalMessage(existing, group) }];

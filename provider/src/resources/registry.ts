@@ -5,6 +5,7 @@
 // one group), or a push port equal to a DP port declared in the same program, before anything is written.
 // Never a source of truth: it only adds failures.
 import { DpPorts } from "./dpObject";
+import { GroupRef } from "./groups";
 
 const claims = new Map<string, string>();
 const dpPorts = new Map<string, DpPorts>();
@@ -19,6 +20,40 @@ export function claim(kind: string, key: string, resourceName: string): string |
   return undefined;
 }
 
+interface PolicyClaim {
+  resourceName: string;
+  name: string;
+  group: GroupRef;
+  /** The group's id, when the check resolved it (a new or changed declaration). */
+  groupId?: number;
+}
+
+const policyClaims: PolicyClaim[] = [];
+
+/**
+ * Record that resource `resourceName` manages the policy `name` of group `group` (resolved to `groupId` when the
+ * check did so); returns the name of another resource of the program that already does, if any. A group is
+ * resolved here only when another resource claims a policy of the same name, so that checking an unchanged
+ * declaration does not read the group tree.
+ */
+export async function claimPolicy(
+  claim: Omit<PolicyClaim, "groupId"> & { groupId?: number },
+  resolveGroupId: (group: GroupRef) => Promise<number | undefined>,
+): Promise<string | undefined> {
+  const mine = policyClaims.findIndex((c) => c.resourceName === claim.resourceName);
+  if (mine >= 0) policyClaims.splice(mine, 1);
+  let groupId = claim.groupId;
+  for (const other of policyClaims) {
+    if (other.name !== claim.name) continue;
+    if (JSON.stringify(other.group) === JSON.stringify(claim.group)) return other.resourceName;
+    groupId ??= await resolveGroupId(claim.group);
+    other.groupId ??= await resolveGroupId(other.group);
+    if (groupId !== undefined && other.groupId === groupId) return other.resourceName;
+  }
+  policyClaims.push({ ...claim, groupId });
+  return undefined;
+}
+
 export function declareDpPorts(hostId: string, ports: DpPorts): void {
   dpPorts.set(hostId, ports);
 }
@@ -30,5 +65,6 @@ export function declaredDpPorts(hostId: string): DpPorts | undefined {
 /** For tests: forget everything. */
 export function resetRegistry(): void {
   claims.clear();
+  policyClaims.length = 0;
   dpPorts.clear();
 }
