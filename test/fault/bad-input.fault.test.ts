@@ -183,6 +183,12 @@ const CASES: Case[] = [
     reason: /14000 is already used by the distribution point/,
   },
   {
+    title: "push port equal to a port of its DP declared in the same program",
+    resources: [dp({ port: 13500 }), push({ hostId: "${dp.hostId}", port: 13500 })],
+    property: "port",
+    reason: /13500 is already used by the distribution point/,
+  },
+  {
     title: "DP port equal to the push server port in the console",
     resources: [
       dp({
