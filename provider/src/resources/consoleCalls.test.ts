@@ -173,6 +173,27 @@ describe("devices are listed once a process has looked up a few", () => {
       "HostGroup.GetHostInfo",
     );
   });
+  test("a listed device without the keep-connection flag is asked for it on its own", async () => {
+    const { outs } = await setUpPushServer();
+    const flag = ksc.keys.host.keepConnection;
+    const listAll = ksc.hostGroup.findHosts;
+    // A server that leaves empty attributes out of FindHosts rows.
+    jest
+      .spyOn(ksc.hostGroup, "findHosts")
+      .mockImplementation(async (filter, fields) =>
+        (await listAll(filter, fields)).map(
+          (r) => Object.fromEntries(Object.entries(r).filter(([k]) => k !== flag)) as typeof r,
+        ),
+      );
+    const reader = testContext(ksc);
+    for (const name of ["milan-dp-02", "rome-dp-01", "hq-srv-01", "milan-ws-01"]) {
+      await dp.verify(reader, {}, dpInputs({ deviceName: name, scopeGroups: [GROUPS.milan] }));
+    }
+    const calls = await callsOf(async () => {
+      expect((await ps.read(reader, MILAN_DP, outs)).props?.keepConnection).toBe(true);
+    });
+    expect(calls).toContain("HostGroup.GetHostInfo");
+  });
 });
 
 describe("creates and updates write, and do not read back", () => {

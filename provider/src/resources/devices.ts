@@ -102,8 +102,11 @@ export async function deviceConnection(
 ): Promise<{ displayName?: string; keepConnection: boolean }> {
   const h = ctx.keys.host;
   const listed = fresh ? undefined : (await listedDevices(ctx))?.byId.get(hostId);
+  // A listed row without the flag (a server may leave out empty attributes) is asked for on its own.
   const host: Record<string, unknown> =
-    listed ?? (await ctx.client.hostGroup.getHostInfo(hostId, [h.displayName, h.keepConnection]));
+    listed && h.keepConnection in listed
+      ? listed
+      : await ctx.client.hostGroup.getHostInfo(hostId, [h.displayName, h.keepConnection]);
   if (!(h.keepConnection in host)) throw new KeyNameError("device attribute", [h.keepConnection]);
   return {
     displayName: kscString(host[h.displayName] as KscValue) || undefined,
