@@ -95,7 +95,7 @@ describe("CI pipeline steps (docs/ci/scripts) against an emulator stack", () => 
     const run = await runScript("up.sh");
     expect(run).toMatchObject({ code: 0 });
     expect(run.stdout).toMatch(/Stack outputs[\s\S]*pushServerPortInUse\s+13295/);
-    const dp = await c.ksc.updateAgentInfo(await c.ksc.hostId("milan-dp-01"));
+    const dp = await c.ksc.dp(await c.ksc.hostId("milan-dp-01"));
     expect(dp).toBeDefined();
   });
 

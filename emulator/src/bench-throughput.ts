@@ -7,7 +7,44 @@ import * as fs from "fs";
 import * as http from "http";
 import * as os from "os";
 import * as path from "path";
-import { kscBasic, post } from "./testing/rawClient";
+
+// Its own few lines of HTTP: it is built with the emulator (rootDir src/), so it cannot import the test helpers
+// of tools/testing.
+const kscBasic = (user: string, password: string): string => {
+  const b64 = (s: string) => Buffer.from(s, "utf8").toString("base64");
+  return `KSCBasic user="${b64(user)}", pass="${b64(password)}", internal="1"`;
+};
+
+function post(
+  url: string,
+  path: string,
+  body: unknown,
+  opts: { agent: http.Agent; headers: Record<string, string> },
+): Promise<{ status: number; text: string; json: unknown }> {
+  const data = JSON.stringify(body);
+  const headers = {
+    "Content-Type": "application/json",
+    "Content-Length": Buffer.byteLength(data),
+    ...opts.headers,
+  };
+  return new Promise((resolve, reject) => {
+    const req = http.request(new URL(path, url), { method: "POST", agent: opts.agent, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("error", reject);
+      res.on("end", () => {
+        const text = Buffer.concat(chunks).toString("utf8");
+        try {
+          resolve({ status: res.statusCode ?? 0, text, json: JSON.parse(text) });
+        } catch (err) {
+          reject(err);
+        }
+      });
+    });
+    req.on("error", reject);
+    req.end(data);
+  });
+}
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);

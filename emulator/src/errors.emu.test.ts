@@ -1,6 +1,6 @@
 // Every error path answers with a PxgError (reference §2.4/2.5), never a crash or a hang, and changes nothing.
 import { RunningEmulator, startEmulator } from "./index";
-import { post, pxgError, RawReply, RawSession } from "./testing/rawClient";
+import { post, pxgError, RawReply, RawSession } from "../../tools/testing/raw-ksc";
 
 let emu: RunningEmulator;
 let s: RawSession;

@@ -1,7 +1,7 @@
 // Faults at the HTTP layer: repeatable with a seed; resets, "apply then drop", transient errors, latency, TTL.
 import * as http from "http";
 import { RunningEmulator, startEmulator } from "./index";
-import { get, post, pxgError, RawSession } from "./testing/rawClient";
+import { get, post, pxgError, RawSession } from "../../tools/testing/raw-ksc";
 
 let emu: RunningEmulator;
 let s: RawSession;

@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { RunningEmulator, startEmulator } from "./index";
-import { post, RawSession } from "./testing/rawClient";
+import { post, RawSession } from "../../tools/testing/raw-ksc";
 
 let dir: string;
 beforeEach(() => {

@@ -1,6 +1,6 @@
 // Policy and SsContents behaviour over HTTP (reference §4).
 import { RunningEmulator, startEmulator } from "./index";
-import { pxgError, RawSession } from "./testing/rawClient";
+import { pxgError, RawSession } from "../../tools/testing/raw-ksc";
 
 let emu: RunningEmulator;
 let s: RawSession;

@@ -1,7 +1,7 @@
 // Logins and sessions (reference §1.2, §1.3): both session styles, EndSession → 403, 401, lockout, KSCT tokens.
 import * as http from "http";
 import { RunningEmulator, startEmulator } from "./index";
-import { b64, get, kscBasic, post, pxgError, RawSession } from "./testing/rawClient";
+import { b64, get, kscBasic, post, pxgError, RawSession } from "../../tools/testing/raw-ksc";
 
 const PASSWORD = "KscEmulator-Pa55";
 let emu: RunningEmulator;

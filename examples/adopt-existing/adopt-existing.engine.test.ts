@@ -15,7 +15,7 @@ import {
   stopConsole,
   type Console,
 } from "../testing/lifecycle";
-import { CONSOLE_KEYS, type ConsoleSnapshot } from "../testing/raw-ksc";
+import { CONSOLE_KEYS, type ConsoleSnapshot } from "../../tools/testing/raw-ksc";
 import { EXISTING, setupConsole } from "./setup-console";
 
 jest.setTimeout(10 * 60 * 1000);

@@ -5,7 +5,7 @@
 //   npx ts-node examples/adopt-existing/setup-console.ts https://127.0.0.1:13299 .emulator/ksc-emulator-ca.pem
 //
 // Logs in as KSC_USER / KSC_PASSWORD, by default the emulator's admin account.
-import { RawKsc } from "../testing/raw-ksc";
+import { RawKsc } from "../../tools/testing/raw-ksc";
 
 export const EXISTING = {
   dpDevice: "hq-dp-01",
@@ -17,10 +17,10 @@ export const EXISTING = {
 export async function setupConsole(ksc: RawKsc): Promise<{ dpHostId: string; policyId: number }> {
   const groupId = await ksc.groupId(EXISTING.group);
   const dpHostId = await ksc.hostId(EXISTING.dpDevice);
-  if (!(await ksc.updateAgentInfo(dpHostId))) await ksc.registerUpdateAgent(dpHostId, [groupId]);
+  if (!(await ksc.dp(dpHostId))) await ksc.makeDp(dpHostId, [groupId]);
   const policyId = await ksc
     .policyId(EXISTING.group, EXISTING.policyName)
-    .catch(() => ksc.addNetworkAgentPolicy(groupId, EXISTING.policyName));
+    .catch(() => ksc.addPolicy(groupId, EXISTING.policyName));
   return { dpHostId, policyId };
 }
 
@@ -33,7 +33,7 @@ if (require.main === module) {
   const user = process.env.KSC_USER ?? "admin";
   const password = process.env.KSC_PASSWORD ?? "KscEmulator-Pa55";
   (async () => {
-    const ksc = await RawKsc.login({ url, user, password, caFile });
+    const ksc = await RawKsc.open(url, { user, password, caFile });
     try {
       const made = await setupConsole(ksc);
       process.stdout.write(
@@ -41,7 +41,7 @@ if (require.main === module) {
           `Network Agent policy "${EXISTING.policyName}" has id ${made.policyId}\n`,
       );
     } finally {
-      await ksc.logout();
+      await ksc.end();
     }
   })().catch((err: unknown) => {
     process.stderr.write(`setup-console: ${err instanceof Error ? err.message : String(err)}\n`);

@@ -16,7 +16,7 @@ import {
   stopConsole,
   type Console,
 } from "../testing/lifecycle";
-import { CONSOLE_KEYS, type ConsoleSnapshot } from "../testing/raw-ksc";
+import { CONSOLE_KEYS, type ConsoleSnapshot } from "../../tools/testing/raw-ksc";
 
 jest.setTimeout(10 * 60 * 1000);
 

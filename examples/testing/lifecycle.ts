@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { startEmulator, type RunningEmulator } from "ksc-emulator";
 import type { ConfigValue, PreviewJson, PulumiResult, StateResource, TestStack } from "../../tools/engine";
-import { RawKsc } from "./raw-ksc";
+import { RawKsc } from "../../tools/testing/raw-ksc";
 
 /** Budget of one resource's serialized provider (`__provider`), pulumi-notes §4.3. */
 export const PROVIDER_SIZE_BUDGET = 2048;
@@ -20,17 +20,12 @@ export interface Console {
 /** A fresh emulator with the default seed, and a raw session on it. */
 export async function startConsole(opts: { tls: boolean }): Promise<Console> {
   const emu = await startEmulator({ port: 0, tls: opts.tls });
-  const ksc = await RawKsc.login({
-    url: emu.url,
-    user: emu.credentials.user,
-    password: emu.credentials.password,
-    caFile: emu.caFile,
-  });
+  const ksc = await RawKsc.open(emu.url, { ...emu.credentials, caFile: emu.caFile });
   return { emu, ksc };
 }
 
 export async function stopConsole(c: Console | undefined): Promise<void> {
-  await c?.ksc.logout();
+  await c?.ksc.end();
   await c?.emu.stop();
 }
 

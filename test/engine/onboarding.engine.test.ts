@@ -13,7 +13,7 @@ import { startEmulator } from "ksc-emulator";
 import { main } from "../../provider/src/cli/main";
 import { REAL, administrator } from "../../provider/src/cli/testing/administrator";
 import { recordingIo } from "../../provider/src/cli/testing/io";
-import { RawKsc, WRITE_METHOD, long, policyVal, policyValue } from "../../provider/src/cli/testing/rawKsc";
+import { RawKsc, WRITE_METHOD, long, policyVal, policyValue } from "../../tools/testing/raw-ksc";
 import { expectSuccess, newStack, repoRoot, type TestStack } from "../../tools/engine";
 
 jest.setTimeout(10 * 60 * 1000);
@@ -47,7 +47,7 @@ describe("a server whose undocumented key names differ: probe guided, then the e
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-ksc-onboarding-"));
     fs.writeFileSync(path.join(dir, "server-names.json"), JSON.stringify(REAL));
     emu = await startEmulator({ port: 0, tls: false, keyNamesFile: path.join(dir, "server-names.json") });
-    raw = await RawKsc.login(emu.url, emu.credentials.user, emu.credentials.password);
+    raw = await RawKsc.open(emu.url, emu.credentials);
     stack = await newStack(EXAMPLE, { config: kscConfig(emu) });
   });
 
@@ -77,7 +77,7 @@ describe("a server whose undocumented key names differ: probe guided, then the e
 
   test("2. probe guided, with the administrator making each change, writes the override file", async () => {
     const probeHost = await raw.hostId("milan-dp-02");
-    await raw.makeDp(probeHost, [await raw.groupId(["Branch Milan"])]);
+    await raw.makeDp(probeHost, [await raw.groupId("Branch Milan")]);
     overrideFile = path.join(dir, "keynames.json");
     const io = recordingIo({
       env: {
@@ -110,7 +110,7 @@ describe("a server whose undocumented key names differ: probe guided, then the e
     expect(info[REAL.dp.pushServerPort]).toEqual({ type: "long", value: 13295 });
     const outputs = await stack.outputs();
     expect(outputs).toMatchObject({ dpHostId: dpHost, pushServerPortInUse: 13295, dpKeepsConnection: true });
-    const section = await raw.readSection(outputs.policyId as number, REAL.networkAgent.networkSection);
+    const section = await raw.policySection(outputs.policyId as number, REAL.networkAgent.networkSection);
     expect(policyVal(section, REAL.networkAgent.forceConnectionThroughDp)).toBe(true);
     expect(policyVal(section, REAL.networkAgent.useUdpPort)).toBe(false);
 
@@ -140,9 +140,9 @@ describe("generate: the first `pulumi up` of the generated program only adopts",
     // Under the workspace, so the program resolves pulumi-ksc and @pulumi/pulumi from its node_modules.
     out = fs.mkdtempSync(path.join(stacks, "generated-"));
     emu = await startEmulator({ port: 0, tls: false });
-    raw = await RawKsc.login(emu.url, emu.credentials.user, emu.credentials.password);
+    raw = await RawKsc.open(emu.url, emu.credentials);
     // What an administrator made by hand in the console.
-    const milan = await raw.groupId(["Branch Milan"]);
+    const milan = await raw.groupId("Branch Milan");
     await raw.makeDp(await raw.hostId("milan-dp-01"), [milan], {
       UaDistributePackages: false,
       PROPOSED_UaPushServerEnabled: true,
@@ -150,7 +150,7 @@ describe("generate: the first `pulumi up` of the generated program only adopts",
     });
     await raw.makeDp(await raw.hostId("milan-dp-02"), [milan], { PROPOSED_UaPushServerEnabled: true });
     const policy = await raw.addPolicy(milan, "Milan agents");
-    await raw.changePolicy(policy, "PROPOSED_NAG_NETWORK", {
+    await raw.changePolicySection(policy, "PROPOSED_NAG_NETWORK", {
       PROPOSED_UseDpForceConnection: policyValue(true, true),
       PROPOSED_UseUdpPort: policyValue(false, false),
     });

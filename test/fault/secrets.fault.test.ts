@@ -8,9 +8,9 @@ import * as crypto from "crypto";
 import * as path from "path";
 import { startEmulator, type RunningEmulator } from "ksc-emulator";
 import { expectSuccess, newStack, type PulumiResult, type TestStack } from "../../tools/engine";
+import { RawKsc } from "../../tools/testing/raw-ksc";
 import { groupIdOf, hostIdOf, snapshot } from "./lib/console";
 import { examplesDir, report } from "./lib/fixture";
-import { RawKsc } from "./lib/raw";
 import { RecordingProxy } from "./lib/recorder";
 
 jest.setTimeout(15 * 60 * 1000);

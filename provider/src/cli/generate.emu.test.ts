@@ -21,7 +21,7 @@ import type {
 import { EXIT } from "./exitCodes";
 import { main } from "./main";
 import { recordingIo } from "./testing/io";
-import { RawKsc, WRITE_METHOD, long, policyValue } from "./testing/rawKsc";
+import { RawKsc, WRITE_METHOD, long, policyValue } from "../../../tools/testing/raw-ksc";
 
 jest.setTimeout(120_000);
 
@@ -45,30 +45,19 @@ beforeAll(async () => {
   fs.mkdirSync(STACKS, { recursive: true });
   out = fs.mkdtempSync(path.join(STACKS, "tmp-cli-generate-"));
   emu = await startEmulator({ port: 0, tls: false });
-  raw = await RawKsc.login(emu.url, emu.credentials.user, emu.credentials.password);
+  raw = await RawKsc.open(emu.url, emu.credentials);
   for (const name of ["milan-dp-01", "milan-dp-02", "rome-dp-01", "hq-dp-01"])
     hosts[name] = await raw.hostId(name);
-  const milan = await raw.groupId(["Branch Milan"]);
-  const milanWs = await raw.groupId(["Branch Milan", "Workstations"]);
-  const rome = await raw.groupId(["Branch Rome"]);
-  const romeWs = await raw.groupId(["Branch Rome", "Workstations"]);
+  const milan = await raw.groupId("Branch Milan");
+  const milanWs = await raw.groupId("Branch Milan/Workstations");
+  const rome = await raw.groupId("Branch Rome");
+  const romeWs = await raw.groupId("Branch Rome/Workstations");
   // The Milan "shared-name-01" (another device has the same name, in Rome): declared by host id.
-  const shared = await raw.call("HostGroup.FindHosts", {
-    wstrFilter: `(&(KLHST_WKS_DN = "shared-name-01")(KLHST_WKS_GROUPID = ${milanWs}))`,
-    vecFieldsToReturn: ["KLHST_WKS_HOSTNAME"],
-    vecFieldsToOrder: [],
-    pParams: {},
-    lMaxLifeTime: 60,
-  });
-  const chunk = await raw.call("ChunkAccessor.GetItemsChunk", {
-    strAccessor: shared.strAccessor as string,
-    nStart: 0,
-    nCount: 10,
-  });
-  await raw.call("ChunkAccessor.Release", { strAccessor: shared.strAccessor as string });
-  hosts.shared = (
-    chunk.pChunk as { KLCSP_ITERATOR_ARRAY: { value: { KLHST_WKS_HOSTNAME: string } }[] }
-  ).KLCSP_ITERATOR_ARRAY[0].value.KLHST_WKS_HOSTNAME;
+  const [shared] = await raw.findHosts(
+    `(&(KLHST_WKS_DN = "shared-name-01")(KLHST_WKS_GROUPID = ${milanWs}))`,
+    ["KLHST_WKS_HOSTNAME"],
+  );
+  hosts.shared = String(shared.KLHST_WKS_HOSTNAME);
 
   await raw.makeDp(hosts["milan-dp-01"], [milan], {
     UaMulticastAddr: "239.1.2.3",
@@ -79,18 +68,18 @@ beforeAll(async () => {
   });
   await raw.makeDp(hosts["milan-dp-02"], [milanWs], { UaPort: long(13001), UaCustomFolder: "D:\\KSC\\dp" });
   await raw.makeDp(hosts["rome-dp-01"], [rome, romeWs], { PROPOSED_UaPushServerEnabled: true });
-  await raw.makeDp(hosts["hq-dp-01"], [await raw.groupId(["Head Office"])]);
+  await raw.makeDp(hosts["hq-dp-01"], [await raw.groupId("Head Office")]);
   await raw.makeDp(hosts.shared, [milanWs]);
 
   const milanPolicy = await raw.addPolicy(milan, "Milan agents");
-  await raw.changePolicy(milanPolicy, "PROPOSED_NAG_NETWORK", {
+  await raw.changePolicySection(milanPolicy, "PROPOSED_NAG_NETWORK", {
     PROPOSED_UseDpForceConnection: policyValue(true, true),
     PROPOSED_UseUdpPort: policyValue(false, false),
     PROPOSED_UdpPort: policyValue(15001, true),
   });
   await raw.addPolicy(rome, "Rome agents");
   const legacy = await raw.addPolicy(rome, "Rome legacy");
-  await raw.deleteSection(legacy, "PROPOSED_NAG_NETWORK");
+  await raw.deletePolicySection(legacy, "PROPOSED_NAG_NETWORK");
 });
 
 afterAll(async () => {

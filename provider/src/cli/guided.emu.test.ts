@@ -10,7 +10,7 @@ import { GuidedReport } from "./guided";
 import { main } from "./main";
 import { recordingIo } from "./testing/io";
 import { REAL, administrator as playAdministrator } from "./testing/administrator";
-import { RawKsc, WRITE_METHOD, long } from "./testing/rawKsc";
+import { RawKsc, WRITE_METHOD, long } from "../../../tools/testing/raw-ksc";
 
 jest.setTimeout(60_000);
 
@@ -31,9 +31,9 @@ const administrator = (mischief?: Parameters<typeof playAdministrator>[2]) =>
 async function freshEmulator(): Promise<void> {
   await emu?.stop();
   emu = await startEmulator({ port: 0, tls: false, keyNamesFile: path.join(dir, "server-names.json") });
-  raw = await RawKsc.login(emu.url, emu.credentials.user, emu.credentials.password);
+  raw = await RawKsc.open(emu.url, emu.credentials);
   dpHost = await raw.hostId("milan-dp-01");
-  await raw.makeDp(dpHost, [await raw.groupId(["Branch Milan"])]);
+  await raw.makeDp(dpHost, [await raw.groupId("Branch Milan")]);
 }
 
 beforeAll(() => {
@@ -183,7 +183,7 @@ test("without a yes nothing is written; stopping early keeps what was found", as
 
 test("no DP named: with several DPs it asks for --device (exit 2)", async () => {
   await freshEmulator();
-  await raw.makeDp(await raw.hostId("rome-dp-01"), [await raw.groupId(["Branch Rome"])]);
+  await raw.makeDp(await raw.hostId("rome-dp-01"), [await raw.groupId("Branch Rome")]);
   const io = recordingIo({ env: env(), cwd: dir, prompter: administrator() });
   expect(await main(["probe", "guided"], io)).toBe(EXIT.usage);
   expect(io.stderr.join("\n")).toMatch(

@@ -8,7 +8,7 @@ import { EXIT } from "./exitCodes";
 import { main } from "./main";
 import { Snapshot } from "./snapshot";
 import { recordingIo } from "./testing/io";
-import { RawKsc, WRITE_METHOD, long } from "./testing/rawKsc";
+import { RawKsc, WRITE_METHOD, long } from "../../../tools/testing/raw-ksc";
 
 jest.setTimeout(60_000);
 
@@ -33,11 +33,11 @@ async function resetCounters(): Promise<void> {
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-ksc-snap-"));
   emu = await startEmulator({ port: 0, tls: false });
-  raw = await RawKsc.login(emu.url, emu.credentials.user, emu.credentials.password);
+  raw = await RawKsc.open(emu.url, emu.credentials);
   milanDp = await raw.hostId("milan-dp-01");
   romeDp = await raw.hostId("rome-dp-01");
-  await raw.makeDp(milanDp, [await raw.groupId(["Branch Milan"])]);
-  await raw.makeDp(romeDp, [await raw.groupId(["Branch Rome"])], { PROPOSED_UaPushServerEnabled: true });
+  await raw.makeDp(milanDp, [await raw.groupId("Branch Milan")]);
+  await raw.makeDp(romeDp, [await raw.groupId("Branch Rome")], { PROPOSED_UaPushServerEnabled: true });
 });
 
 afterAll(async () => {

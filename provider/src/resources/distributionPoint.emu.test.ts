@@ -3,14 +3,7 @@
 import * as dp from "./distributionPoint";
 import type { DistributionPointOutputs } from "./schema.generated";
 import { EmulatorFixture, emulatorFixture } from "./testing/emulator";
-import { WireObject, unwrapped } from "./testing/raw-ksc";
-
-const scopeIds = (info: WireObject | undefined): number[] => {
-  const scope = unwrapped(info?.UaScope) as WireObject;
-  return ((scope.ScopeGroups as WireObject[]) ?? [])
-    .map((g) => unwrapped((unwrapped(g) as WireObject).ScopeId) as number)
-    .sort((a, b) => a - b);
-};
+import { WireObject, scopeGroupIds } from "../../../tools/testing/raw-ksc";
 
 describe("DistributionPoint lifecycle (emulator)", () => {
   let f: EmulatorFixture;
@@ -30,8 +23,8 @@ describe("DistributionPoint lifecycle (emulator)", () => {
 
   beforeAll(async () => {
     f = await emulatorFixture();
-    milan = await f.raw.groupId(["Branch Milan"]);
-    rome = await f.raw.groupId(["Branch Rome"]);
+    milan = await f.raw.groupId("Branch Milan");
+    rome = await f.raw.groupId("Branch Rome");
     dp01 = await f.raw.hostId("milan-dp-01");
     dp02 = await f.raw.hostId("milan-dp-02");
   });
@@ -58,7 +51,7 @@ describe("DistributionPoint lifecycle (emulator)", () => {
     const info = await f.raw.dp(dp01);
     expect(info?.UaPort).toEqual({ type: "long", value: 13001 });
     expect(info?.UaDistributeUpdates).toBe(true);
-    expect(scopeIds(info)).toEqual([milan]);
+    expect(scopeGroupIds(info)).toEqual([milan]);
     // The seed assigns DPs automatically; creation turned that off, and said so.
     expect((await f.raw.call("UaControl.GetAssignUasAutomatically")).PxgRetVal).toBe(false);
     expect(f.ctx.logs.some((l) => l.level === "warn" && l.message.includes("automatic assignment"))).toBe(
@@ -93,7 +86,7 @@ describe("DistributionPoint lifecycle (emulator)", () => {
     outs = (await dp.update(f.ctx, dp01, outs, news)).outs;
     const info = await f.raw.dp(dp01);
     expect(info?.UaDistributePackages).toBe(false);
-    expect(scopeIds(info)).toEqual([milan, rome].sort((a, b) => a - b));
+    expect(scopeGroupIds(info)).toEqual([milan, rome].sort((a, b) => a - b));
     expect(dp.diff(outs, news).changes).toBe(false);
   });
 
@@ -119,7 +112,7 @@ describe("DistributionPoint lifecycle (emulator)", () => {
     outs = created.outs;
     expect(created.id).toBe(dp02);
     expect(await f.raw.dp(dp01)).toBeUndefined();
-    expect(scopeIds(await f.raw.dp(dp02))).toEqual([milan]);
+    expect(scopeGroupIds(await f.raw.dp(dp02))).toEqual([milan]);
   });
 
   test("step 7: delete leaves nothing behind; a read afterwards drops the resource", async () => {
@@ -145,10 +138,10 @@ describe("DistributionPoint lifecycle (emulator)", () => {
     await expect(dp.create(f.ctx, declared())).rejects.toThrow(
       /already is a distribution point, with other settings .* set adopt: true/,
     );
-    expect(scopeIds(await f.raw.dp(dp01))).toEqual([rome]);
+    expect(scopeGroupIds(await f.raw.dp(dp01))).toEqual([rome]);
     const adopted = await dp.create(f.ctx, declared({ adopt: true }));
     expect(adopted.outs.adopted).toBe(true);
-    expect(scopeIds(await f.raw.dp(dp01))).toEqual([milan]);
+    expect(scopeGroupIds(await f.raw.dp(dp01))).toEqual([milan]);
     await dp.delete(f.ctx, dp01, adopted.outs);
   });
 });

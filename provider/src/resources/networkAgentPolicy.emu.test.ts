@@ -2,7 +2,7 @@
 import * as na from "./networkAgentPolicy";
 import type { NetworkAgentPolicyOutputs } from "./schema.generated";
 import { EmulatorFixture, emulatorFixture } from "./testing/emulator";
-import { RawKscError, WireObject, unwrapped } from "./testing/raw-ksc";
+import { RawKscError, WireObject, unwrapped } from "../../../tools/testing/raw-ksc";
 
 describe("NetworkAgentPolicy lifecycle (emulator)", () => {
   let f: EmulatorFixture;
@@ -18,7 +18,7 @@ describe("NetworkAgentPolicy lifecycle (emulator)", () => {
   };
   const section = async (policyId: string) => {
     const k = f.emu.keyNames.networkAgent;
-    const s = await f.raw.policySection(Number(policyId), "1103", "1.0.0.0", k.networkSection);
+    const s = await f.raw.policySection(Number(policyId), k.networkSection);
     const v = (key: string) => unwrapped(s[key]) as WireObject;
     return { force: v(k.forceConnectionThroughDp), useUdp: v(k.useUdpPort), udpPort: v(k.udpPort) };
   };
@@ -29,8 +29,8 @@ describe("NetworkAgentPolicy lifecycle (emulator)", () => {
 
   beforeAll(async () => {
     f = await emulatorFixture();
-    milan = await f.raw.groupId(["Branch Milan"]);
-    rome = await f.raw.groupId(["Branch Rome"]);
+    milan = await f.raw.groupId("Branch Milan");
+    rome = await f.raw.groupId("Branch Rome");
   });
   afterAll(() => f.close());
 
@@ -101,7 +101,7 @@ describe("NetworkAgentPolicy lifecycle (emulator)", () => {
 
   test("step 5: a setting changed in the console is reported by diff after read", async () => {
     const k = f.emu.keyNames.networkAgent;
-    await f.raw.replaceInPolicySection(Number(id), "1103", "1.0.0.0", k.networkSection, {
+    await f.raw.changePolicySection(Number(id), k.networkSection, {
       [k.udpPort]: { type: "params", value: { KLPRSS_Val: 15999, KLPRSS_Mnd: true } },
     });
     const r = await na.read(f.ctx, id, outs);
@@ -137,7 +137,7 @@ describe("NetworkAgentPolicy lifecycle (emulator)", () => {
   });
 
   test("step 8: the group's default policy is adopted (and converged) when asked, without a second policy", async () => {
-    const root = await f.raw.groupId([]);
+    const root = await f.raw.groupId("Managed devices");
     const adopted = await na.create(
       f.ctx,
       declared({ group: "Managed devices", name: "Kaspersky Security Center Network Agent", adopt: true }),

@@ -1,15 +1,16 @@
-// What the console holds, read with raw API calls (./raw): everything the three resources can touch. Two
-// snapshots compare with toEqual, so "the console is unchanged" is one assertion.
-import { Plain, RawKsc } from "./raw";
+// What the console holds, read with raw API calls (tools/testing/raw-ksc): everything the three resources can
+// touch, every value plain. Two snapshots compare with toEqual, so "the console is unchanged" is one assertion.
+import { CONSOLE_KEYS, NETWORK_AGENT, RawKsc, plain } from "../../../tools/testing/raw-ksc";
 
-export const NA_PRODUCT = "1103";
-export const NA_VERSION = "1.0.0.0";
-export const NA_SECTION = "PROPOSED_NAG_NETWORK";
-export const KEEP_CONNECTION = "PROPOSED_HostKeepConnection";
+export { scopeGroupIds } from "../../../tools/testing/raw-ksc";
+
+type Plain = Record<string, unknown>;
+
+export const KEEP_CONNECTION = CONSOLE_KEYS.keepConnection;
 export const PUSH = {
-  enabled: "PROPOSED_UaPushServerEnabled",
-  port: "PROPOSED_UaPushServerPort",
-  remoteAddress: "PROPOSED_UaPushServerRemoteAddress",
+  enabled: CONSOLE_KEYS.pushServerEnabled,
+  port: CONSOLE_KEYS.pushServerPort,
+  remoteAddress: CONSOLE_KEYS.pushServerRemoteAddress,
 } as const;
 
 export interface ConsoleHost {
@@ -62,7 +63,7 @@ export async function snapshot(raw: RawKsc): Promise<ConsoleSnapshot> {
     }))
     .sort((a, b) => a.hostId.localeCompare(b.hostId));
   const dps: Record<string, Plain> = {};
-  for (const id of await raw.dpHostIds()) dps[id] = await raw.dpInfo(id);
+  for (const id of await raw.dpHostIds()) dps[id] = plain(await raw.dp(id)) as Plain;
   const policies: Record<number, ConsolePolicy> = {};
   for (const g of groups) {
     for (const p of await raw.policiesOf(g.id)) {
@@ -77,8 +78,8 @@ export async function snapshot(raw: RawKsc): Promise<ConsoleSnapshot> {
         active: p.KLPOL_ACTIVE,
         record: p,
       };
-      if (policy.product === NA_PRODUCT && policy.version === NA_VERSION) {
-        policy.network = await raw.policySection(id, NA_PRODUCT, NA_VERSION, NA_SECTION);
+      if (policy.product === NETWORK_AGENT.product && policy.version === NETWORK_AGENT.version) {
+        policy.network = plain(await raw.policySection(id, CONSOLE_KEYS.networkSection)) as Plain;
       }
       policies[id] = policy;
     }
@@ -102,16 +103,10 @@ export function groupIdOf(s: ConsoleSnapshot, path: string): number {
   return parent;
 }
 
-/** Scope group ids of a DP object. */
-export function scopeGroupIds(dp: Plain): number[] {
-  const scope = (dp.UaScope ?? {}) as { ScopeGroups?: { ScopeId: number }[] };
-  return (scope.ScopeGroups ?? []).map((g) => Number(g.ScopeId)).sort((a, b) => a - b);
-}
-
 /** The Network Agent policies of a group with a given name. */
 export function naPoliciesNamed(s: ConsoleSnapshot, groupId: number, name: string): ConsolePolicy[] {
   return Object.values(s.policies).filter(
-    (p) => p.groupId === groupId && p.name === name && p.product === NA_PRODUCT,
+    (p) => p.groupId === groupId && p.name === name && p.product === NETWORK_AGENT.product,
   );
 }
 

@@ -10,7 +10,7 @@ import {
   type StateResource,
   type TestStack,
 } from "../../../tools/engine";
-import { RawKsc } from "./raw";
+import { RawKsc } from "../../../tools/testing/raw-ksc";
 
 export const examplesDir = path.join(repoRoot, "examples");
 export const programsDir = path.join(__dirname, "..", "programs");

@@ -2,7 +2,7 @@
 // of `probe guided` it makes the asked-for change in the console with raw API calls. Shared by the probe's emulator
 // tests and the onboarding engine test.
 import { StepAnswer, StepPrompt, Prompter } from "../io";
-import { RawKsc, long, policyVal, policyValue } from "./rawKsc";
+import { RawKsc, long, policyVal, policyValue } from "../../../../tools/testing/raw-ksc";
 
 // The "real server's" names. The host flag is not in the probe's attribute list: it must be found anyway.
 export const REAL = {
@@ -30,11 +30,13 @@ export function administrator(
   const seen: StepPrompt[] = [];
   const na = REAL.networkAgent;
   const toggle = async (key: string, lock?: boolean) => {
-    const section = await raw.readSection(ROOT_POLICY, na.networkSection);
+    const section = await raw.policySection(ROOT_POLICY, na.networkSection);
     const now = policyVal(section, key) as boolean;
     const locked = ((section[key] as { value: { KLPRSS_Mnd: boolean } }).value.KLPRSS_Mnd ??
       false) as boolean;
-    await raw.changePolicy(ROOT_POLICY, na.networkSection, { [key]: policyValue(!now, lock ?? locked) });
+    await raw.changePolicySection(ROOT_POLICY, na.networkSection, {
+      [key]: policyValue(!now, lock ?? locked),
+    });
   };
   const actions: Record<string, () => Promise<void>> = {
     start: async () => undefined,
@@ -48,7 +50,7 @@ export function administrator(
       raw.changeDp(dpHost, { [REAL.dp.pushServerRemoteAddress]: "push-probe.example.test" }),
     "policy-force": () => toggle(na.forceConnectionThroughDp, true),
     "policy-udp-port": () =>
-      raw.changePolicy(ROOT_POLICY, na.networkSection, { [na.udpPort]: policyValue(15007, false) }),
+      raw.changePolicySection(ROOT_POLICY, na.networkSection, { [na.udpPort]: policyValue(15007, false) }),
     "policy-use-udp": () => toggle(na.useUdpPort),
   };
   return {

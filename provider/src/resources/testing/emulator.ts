@@ -6,7 +6,7 @@ import { createClient } from "../../ksc";
 import { KeyNames } from "../../ksc/keys";
 import { resetRegistry } from "../registry";
 import { TestContext, testContext } from "./context";
-import { RawKsc } from "./raw-ksc";
+import { RawKsc } from "../../../../tools/testing/raw-ksc";
 
 export interface Emulator {
   url: string;
