@@ -32,10 +32,7 @@ export class PolicySettingsClient implements PolicySettingsApi {
     section: string,
     data: KscParams,
   ): Promise<void> {
-    return this.withContents(policyId, async (h) => {
-      await this.ss.update(h, product, version, section, data);
-      await this.ss.apply(h);
-    });
+    return this.writeSection("update", policyId, product, version, section, data);
   }
 
   replaceInSection(
@@ -45,8 +42,20 @@ export class PolicySettingsClient implements PolicySettingsApi {
     section: string,
     data: KscParams,
   ): Promise<void> {
+    return this.writeSection("replace", policyId, product, version, section, data);
+  }
+
+  /** Ss_Update or Ss_Replace in one section, then Ss_Apply, on one handle. */
+  private writeSection(
+    how: "update" | "replace",
+    policyId: number,
+    product: string,
+    version: string,
+    section: string,
+    data: KscParams,
+  ): Promise<void> {
     return this.withContents(policyId, async (h) => {
-      await this.ss.replace(h, product, version, section, data);
+      await this.ss[how](h, product, version, section, data);
       await this.ss.apply(h);
     });
   }

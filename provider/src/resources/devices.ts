@@ -12,7 +12,7 @@ import {
   quote,
   sameName,
 } from "./common";
-import { once } from "./processCache";
+import { once, processState } from "./processCache";
 
 export interface Device {
   hostId: string;
@@ -40,16 +40,12 @@ interface DeviceList {
   byId: Map<string, HostRecord>;
 }
 
-const lookups = new WeakMap<ResourceContext, { count: number; failed: boolean }>();
-
 /** The list of managed devices, once enough lookups were made in this process (else undefined). */
 async function listedDevices(ctx: ResourceContext): Promise<DeviceList | undefined> {
-  let state = lookups.get(ctx);
-  if (!state) lookups.set(ctx, (state = { count: 0, failed: false }));
+  const state = processState(ctx, "device lookups", () => ({ count: 0, failed: false }));
   state.count++;
   if (state.failed || state.count <= LIST_DEVICES_AFTER) return undefined;
   const h = ctx.keys.host;
-  const s = state;
   return once(ctx, "devices", async () => {
     const rows = await ctx.client.hostGroup.findHosts({ op: "<>", attribute: h.hostId, value: "" }, [
       h.hostId,
@@ -61,7 +57,7 @@ async function listedDevices(ctx: ResourceContext): Promise<DeviceList | undefin
     return { rows, byId: new Map(rows.map((r) => [r.hostId, r])) };
   }).catch((err: unknown) => {
     // A server that refuses the listing (e.g. an attribute it does not know) is asked device by device.
-    s.failed = true;
+    state.failed = true;
     ctx.log("debug", `listing the managed devices failed, looking them up one by one: ${errorText(err)}`);
     return undefined;
   });

@@ -34,7 +34,7 @@ import { Device, DeviceRef, resolveDevice } from "./devices";
 import { clashingDpPort, mayBeDp, noteRegisteredDp, pushSettingsOf, readDp, writeDp } from "./dpObject";
 import { GroupInfo, GroupRef, samePath } from "./groups";
 import { dpHostLock } from "./lock";
-import { once } from "./processCache";
+import { once, processState } from "./processCache";
 import { claim, declareDpPorts } from "./registry";
 import type {
   DistributionPointCheckedInputs as Inputs,
@@ -526,19 +526,18 @@ function registrationTemplate(ctx: ResourceContext): Promise<KscParams> {
   );
 }
 
-/** Processes that saw automatic DP assignment off (or turned it off): they need not ask again. */
-const manualAssignment = new WeakSet<ResourceContext>();
-
 async function ensureManualAssignment(ctx: ResourceContext, inputs: Inputs): Promise<void> {
-  if (manualAssignment.has(ctx)) return;
+  // A process that saw automatic assignment off (or turned it off) need not ask again.
+  const seen = processState(ctx, "manual DP assignment", () => ({ off: false }));
+  if (seen.off) return;
   if (!(await ctx.client.uaControl.getAssignUasAutomatically())) {
-    manualAssignment.add(ctx);
+    seen.off = true;
     return;
   }
   if (!inputs.disableAutomaticAssignment)
     throw new InputError("disableAutomaticAssignment", AUTO_ASSIGNMENT_ON);
   await ctx.client.uaControl.setAssignUasAutomatically(false);
-  manualAssignment.add(ctx);
+  seen.off = true;
   ctx.log(
     "warn",
     "turned off the automatic assignment of distribution points on the Administration Server (needed for a manually assigned distribution point; set disableAutomaticAssignment: false to be asked instead)",

@@ -6,7 +6,7 @@ import { KscParams } from "../ksc/api";
 import { isNotFound } from "../ksc/errors";
 import { KeyNames } from "../ksc/keys";
 import { KeyNameError, ResourceContext, cloneParams, kscBoolean, kscNumber, kscString } from "./common";
-import { once } from "./processCache";
+import { once, processState } from "./processCache";
 
 /** The DP object of a host, or undefined when the host is not a distribution point. */
 export async function readDp(ctx: ResourceContext, hostId: string): Promise<KscParams | undefined> {
@@ -25,7 +25,7 @@ export async function readDp(ctx: ResourceContext, hostId: string): Promise<KscP
  * caught by RegisterUpdateAgent itself.
  */
 export async function mayBeDp(ctx: ResourceContext, hostId: string): Promise<boolean> {
-  if (registered.get(ctx)?.has(hostId)) return true;
+  if (registeredDps(ctx).has(hostId)) return true;
   const dps = await once(ctx, "distribution points", async () => {
     const list = await ctx.client.uaControl.getUpdateAgentsList();
     return new Set(list.map((d) => d.hostId));
@@ -33,14 +33,14 @@ export async function mayBeDp(ctx: ResourceContext, hostId: string): Promise<boo
   return !dps || dps.has(hostId);
 }
 
-const registered = new WeakMap<ResourceContext, Map<string, KscParams>>();
+/** The DPs this process registered, by host id. */
+const registeredDps = (ctx: ResourceContext) =>
+  processState(ctx, "registered DPs", () => new Map<string, KscParams>());
 
 /** This process registered the host as a new DP, with this object (the server's template and the declared
  *  settings; its push server off, as the template has it). */
 export function noteRegisteredDp(ctx: ResourceContext, hostId: string, info: KscParams): void {
-  let map = registered.get(ctx);
-  if (!map) registered.set(ctx, (map = new Map()));
-  map.set(hostId, info);
+  registeredDps(ctx).set(hostId, info);
 }
 
 /**
@@ -49,7 +49,7 @@ export function noteRegisteredDp(ctx: ResourceContext, hostId: string, info: Ksc
  * undefined when the host is no DP.
  */
 export async function dpForCheck(ctx: ResourceContext, hostId: string): Promise<KscParams | undefined> {
-  const mine = registered.get(ctx)?.get(hostId);
+  const mine = registeredDps(ctx).get(hostId);
   if (mine) return mine;
   return (await mayBeDp(ctx, hostId)) ? readDp(ctx, hostId) : undefined;
 }

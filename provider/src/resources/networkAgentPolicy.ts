@@ -373,19 +373,15 @@ export async function create(ctx: ResourceContext, inputs: Inputs): Promise<{ id
       );
     }
     // Made just now from the declaration: its record and settings are what was written.
-    const record: PolicyRecord = {
-      id,
-      displayName: inputs.name,
+    const record = recordFrom(id, {
+      name: inputs.name,
       product: na.product,
       version: na.version,
       groupId: group.id,
       active: inputs.active,
-      roaming: false,
-      acceptParent: inputs.inheritFromParent,
-      forceDistribToChildren: inputs.forceInheritance,
-      inherited: false,
-      raw: {},
-    };
+      inheritFromParent: inputs.inheritFromParent,
+      forceInheritance: inputs.forceInheritance,
+    });
     const carried = { group: inputs.group, adopt: inputs.adopt, adopted };
     return { id: String(id), outs: await outputsOf(ctx, record, carried, settingsFrom(inputs), group) };
   }
@@ -466,8 +462,14 @@ export async function update(
   return { outs: await outputsOf(ctx, withAttributes(p, news), carried, settingsFrom(news), group) };
 }
 
-/** The policy's record as the last outputs have it. */
-function recordFrom(id: number, o: Outputs): PolicyRecord {
+/** The policy's record as the outputs (or the declaration just written) have it. */
+function recordFrom(
+  id: number,
+  o: Pick<
+    Outputs,
+    "name" | "product" | "version" | "groupId" | "active" | "inheritFromParent" | "forceInheritance"
+  >,
+): PolicyRecord {
   return {
     id,
     displayName: o.name,

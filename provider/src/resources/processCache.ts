@@ -3,24 +3,24 @@
 // new context starts empty. A failed read is not kept: the next caller reads again.
 import { ResourceContext } from "./common";
 
-const caches = new WeakMap<ResourceContext, Map<string, Promise<unknown>>>();
+const states = new WeakMap<ResourceContext, Map<string, unknown>>();
+
+/** This process's state `name` (what it has seen or done so far), made by `init()` on first use. */
+export function processState<T>(ctx: ResourceContext, name: string, init: () => T): T {
+  let all = states.get(ctx);
+  if (!all) states.set(ctx, (all = new Map()));
+  if (!all.has(name)) all.set(name, init());
+  return all.get(name) as T;
+}
 
 /** The value of `name` for this process: `load()` runs on first use, and again after it failed. */
 export function once<T>(ctx: ResourceContext, name: string, load: () => Promise<T>): Promise<T> {
-  let cache = caches.get(ctx);
-  if (!cache) caches.set(ctx, (cache = new Map()));
-  const held = cache.get(name) as Promise<T> | undefined;
-  if (held) return held;
+  const held = processState(ctx, `value: ${name}`, () => ({ value: undefined as Promise<T> | undefined }));
+  if (held.value) return held.value;
   const loading = load();
-  const c = cache;
   loading.catch(() => {
-    if (c.get(name) === loading) c.delete(name);
+    if (held.value === loading) held.value = undefined;
   });
-  c.set(name, loading);
+  held.value = loading;
   return loading;
-}
-
-/** Forget `name` for this process (the next once() reads it again). */
-export function forget(ctx: ResourceContext, name: string): void {
-  caches.get(ctx)?.delete(name);
 }

@@ -158,18 +158,17 @@ async function notADp(ctx: ResourceContext, hostId: string): Promise<InputError>
 }
 
 /**
- * The outputs for a DP object that is what the console holds now (just read, or just written: no read-back).
- * `host` is the device's keep-connection flag: asked for when not given.
+ * The outputs for a DP object that is what the console holds now (just read, or just written: no read-back), and
+ * the device's keep-connection flag (`connection`).
  */
-async function outputsOf(
+function outputsOf(
   ctx: ResourceContext,
   hostId: string,
   info: KscParams,
   carried: { adopt?: boolean; adopted: boolean },
-  host: { displayName?: string; keepConnection: boolean } | { fresh: boolean },
-): Promise<Outputs> {
+  connection: { displayName?: string; keepConnection: boolean },
+): Outputs {
   requirePushKeys(ctx.keys, info);
-  const connection = "fresh" in host ? await deviceConnection(ctx, hostId, host.fresh) : host;
   const displayName = kscString(info[ctx.keys.dp.displayName]) || connection.displayName || hostId;
   const push = pushSettingsOf(ctx.keys, info);
   const port = push.port ?? 0;
@@ -214,7 +213,8 @@ export async function create(ctx: ResourceContext, inputs: Inputs): Promise<{ id
   });
   // KSC turns the device's keep-connection on with the push server: asked now, not from an older list.
   const carried = { adopt: inputs.adopt, adopted };
-  return { id: hostId, outs: await outputsOf(ctx, hostId, info, carried, { fresh: true }) };
+  const connection = await deviceConnection(ctx, hostId, true);
+  return { id: hostId, outs: outputsOf(ctx, hostId, info, carried, connection) };
 }
 
 export async function read(
@@ -225,13 +225,8 @@ export async function read(
   const info = await readDp(ctx, id);
   // The DP is gone, or its push server was turned off in the console: the push server no longer exists.
   if (!info || !pushSettingsOf(ctx.keys, info).enabled) return { id: "" };
-  const outs = await outputsOf(
-    ctx,
-    id,
-    info,
-    { adopt: props.adopt, adopted: props.adopted ?? false },
-    { fresh: false },
-  );
+  const carried = { adopt: props.adopt, adopted: props.adopted ?? false };
+  const outs = outputsOf(ctx, id, info, carried, await deviceConnection(ctx, id, false));
   return {
     id,
     props: outs,
@@ -257,11 +252,11 @@ export async function update(
   });
   // A push server that kept running (a new port or address) leaves the device's keep-connection as it was;
   // one turned on again (it was off in the console) may have changed it.
-  const host = wasRunning
+  const connection = wasRunning
     ? { displayName: olds.displayName, keepConnection: olds.keepConnection }
-    : { fresh: true };
+    : await deviceConnection(ctx, id, true);
   return {
-    outs: await outputsOf(ctx, id, info, { adopt: news.adopt, adopted: olds.adopted ?? false }, host),
+    outs: outputsOf(ctx, id, info, { adopt: news.adopt, adopted: olds.adopted ?? false }, connection),
   };
 }
 
