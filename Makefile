@@ -41,13 +41,11 @@ build: | node_modules
 	npx tsc -b provider emulator tools/pulumi-run
 
 # The CLI (tools/pulumi-cli/build.sh: built with Go, or linked from PULUMI_CLI / a matching `pulumi` on
-# PATH; nothing to do when bin/pulumi already is $(PULUMI_VERSION)), the dynamic-provider plugin shipped
-# in @pulumi/pulumi, and bin/pulumi-ksc-run (tools/pulumi-run).
+# PATH; nothing to do when bin/pulumi already is $(PULUMI_VERSION)), the dynamic-provider plugin (the
+# CLI's own when it ships one, else the one in @pulumi/pulumi; build.sh), and bin/pulumi-ksc-run
+# (tools/pulumi-run).
 pulumi: | node_modules
 	tools/pulumi-cli/build.sh
-	@test -x node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs || \
-	  { echo "node_modules/@pulumi/pulumi is missing: run make install" >&2; exit 1; }
-	ln -sfn ../node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs bin/pulumi-resource-pulumi-nodejs
 	npx tsc -b tools/pulumi-run
 	ln -sfn ../tools/pulumi-run/pulumi-ksc-run bin/pulumi-ksc-run
 	@$(PULUMI_ENV) bash -c 'echo "make pulumi: in the offline environment, $$(command -v pulumi) is $$(pulumi version)"'

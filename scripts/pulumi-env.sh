@@ -32,6 +32,11 @@ _pulumi_ksc_env() {
 _pulumi_ksc_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 _pulumi_ksc_env "$_pulumi_ksc_root"
 unset -f _pulumi_ksc_env
+# The CLI refuses a file backend whose directory is missing ("unable to open state directory"): create the
+# project's own (.pulumi-state/ on a fresh clone). A state directory elsewhere is the caller's to make.
+case "${PULUMI_BACKEND_URL:-}" in
+  "file://$_pulumi_ksc_root/"*) mkdir -p "${PULUMI_BACKEND_URL#file://}" ;;
+esac
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
   unset _pulumi_ksc_root

@@ -5,11 +5,12 @@
 #   PULUMI_CLI=/path/to/pulumi      use this CLI instead of building one (linked into bin/)
 #   PULUMI_LANGUAGE_HOST_REF=<rev>  commit or pseudo-version of the language host to try (default: latest)
 #   LANGUAGE_HOST_RETRY=1           probe the Go module proxy for the language host again
+#   PULUMI_KSC_BIN=<dir>            fill this directory instead of bin/ (tests)
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-bin="$root/bin"
+bin="${PULUMI_KSC_BIN:-$root/bin}"
 # The pinned version: the one source of truth is go.mod.
 version="$(awk '$1 == "github.com/pulumi/pulumi/pkg/v3" { print $2 }' "$here/go.mod")"
 langhost_module="github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3"
@@ -20,7 +21,11 @@ ldflags="-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$ver
 say() { printf 'make pulumi: %s\n' "$*"; }
 die() { printf 'make pulumi: error: %s\n' "$*" >&2; exit 1; }
 
+dynprov="pulumi-resource-pulumi-nodejs"
+sdk_dynprov="$root/node_modules/@pulumi/pulumi/$dynprov"
+
 [ -n "$version" ] || die "cannot read the github.com/pulumi/pulumi/pkg/v3 version from $here/go.mod"
+[ -x "$sdk_dynprov" ] || die "node_modules/@pulumi/pulumi is missing: run make install"
 mkdir -p "$bin"
 
 cli_version() { "$1" version 2>/dev/null | head -n 1 || true; }
@@ -133,4 +138,22 @@ elif [ "$stamp" = "$version unavailable" ] && [ -z "${LANGUAGE_HOST_RETRY:-}" ];
 else
   rm -f "$langhost"
   build_language_host
+fi
+
+# 3. The dynamic-provider plugin. The engine takes it from PATH (bin/ comes first there) and warns "using
+# pulumi-resource-pulumi-nodejs from $PATH at … expected …" on every plugin load unless that file, symlinks
+# resolved, is the one next to the running CLI (the real file behind bin/pulumi; workspace.getPluginInfoAndPath of
+# the Pulumi SDK). An installed CLI ships its own: bin/ links to exactly that file. A built CLI has none: bin/ gets
+# a copy of the one in @pulumi/pulumi, a real file beside the real bin/pulumi (a symlink would resolve elsewhere
+# and warn whenever PATH spells bin/ through another symlink). Both are the same four-line script, which runs
+# the @pulumi/pulumi of the program's directory.
+cli_dir="$(dirname "$(readlink -f "$bin/pulumi")")"
+rm -f "$bin/$dynprov"
+if [ "$cli_dir" != "$(cd "$bin" && pwd -P)" ] && [ -x "$cli_dir/$dynprov" ]; then
+  ln -s "$cli_dir/$dynprov" "$bin/$dynprov"
+  say "linked bin/$dynprov -> $cli_dir/$dynprov (the CLI's own)"
+else
+  cp "$sdk_dynprov" "$bin/$dynprov"
+  chmod 755 "$bin/$dynprov"
+  say "copied bin/$dynprov from @pulumi/pulumi"
 fi

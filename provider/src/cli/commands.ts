@@ -6,7 +6,15 @@ import { OptionSpec, ParsedArgs, parseArgs } from "./args";
 import { CONNECTION_HELP, CONNECTION_OPTIONS, withConnection } from "./connect";
 import { changesJson, diffSnapshots, renderChanges } from "./diff";
 import { EXIT, EXIT_CODES_HELP, UsageError } from "./exitCodes";
-import { packageVersions, readEstate, renderProgram, slug, writeProgram } from "./generate";
+import {
+  bundlePackage,
+  bundledSpec,
+  packageVersions,
+  readEstate,
+  renderProgram,
+  slug,
+  writeProgram,
+} from "./generate";
 import { GuidedOptions, runGuided } from "./guided";
 import { CliIo, terminalPrompter } from "./io";
 import { deviceByName, resolveGroups } from "./lookup";
@@ -113,7 +121,8 @@ Options:
   --name NAME               the Pulumi project name (default: from DIR)
   --force                   replace these files in a non-empty DIR
   --no-retain               leave out the retainOnDelete resource option
-  --pulumi-ksc-version SPEC the pulumi-ksc dependency in package.json (default: this version)
+  --pulumi-ksc-version SPEC the pulumi-ksc dependency in package.json (default: a copy of this package,
+                            pulumi-ksc-<version>.tgz, written into DIR; e.g. "^0.1.0" once it is published)
   --json                    print the result as JSON
   -h, --help
 
@@ -272,14 +281,16 @@ const generate: Command = async (argv, io) => {
     const groups = await resolveGroups(new GroupDirectory(conn.client, conn.keyNames), args.all("group"));
     const estate = await readEstate(conn, groups);
     const versions = packageVersions();
+    const kscSpec = args.one("pulumi-ksc-version");
     const program = renderProgram(estate, {
       projectName,
-      pulumiKscVersion: args.one("pulumi-ksc-version") ?? versions.pulumiKsc,
+      pulumiKscVersion: kscSpec ?? bundledSpec(versions.pulumiKsc),
       pulumiVersion: versions.pulumi,
       retainOnDelete: !args.has("no-retain"),
       keyNamesFile: conn.keyNamesFile,
     });
     const files = writeProgram(outDir, program, args.has("force"));
+    if (kscSpec === undefined) files.push(path.join(outDir, bundlePackage(outDir)));
     if (args.has("json")) {
       io.out(
         JSON.stringify(
@@ -298,7 +309,7 @@ const generate: Command = async (argv, io) => {
     }
     const style = styleFor(io);
     for (const w of program.warnings) io.err(style.yellow(`warning: ${w}`));
-    io.out(`Program written to ${outDir} (${Object.keys(program.files).join(", ")}).`);
+    io.out(`Program written to ${outDir} (${files.map((f) => path.basename(f)).join(", ")}).`);
     if (program.resources.length) {
       io.out("");
       io.out(

@@ -1,9 +1,23 @@
-import { Estate, RenderOptions, literal, renderProgram, slug, unverifiedNames } from "./generate";
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import {
+  Estate,
+  RenderOptions,
+  bundlePackage,
+  bundledSpec,
+  literal,
+  packageVersions,
+  renderProgram,
+  slug,
+  unverifiedNames,
+} from "./generate";
 import { resolveKeyNames } from "../ksc/keys";
 
 const options: RenderOptions = {
   projectName: "estate",
-  pulumiKscVersion: "0.1.0",
+  pulumiKscVersion: bundledSpec("0.1.0"),
   pulumiVersion: "3.248.0",
   retainOnDelete: true,
 };
@@ -105,9 +119,61 @@ test("the project files: Pulumi.yaml, package.json with pulumi-ksc and @pulumi/p
   expect(JSON.parse(p.files["package.json"])).toMatchObject({
     name: "estate",
     main: "index.ts",
-    dependencies: { "@pulumi/pulumi": "3.248.0", "pulumi-ksc": "0.1.0" },
+    dependencies: { "@pulumi/pulumi": "3.248.0", "pulumi-ksc": "file:pulumi-ksc-0.1.0.tgz" },
   });
   expect(JSON.parse(p.files["tsconfig.json"]).files).toEqual(["index.ts"]);
+});
+
+test("package.json names the @pulumi/pulumi this package runs with, exactly, and this package's version", () => {
+  const sdk = (
+    JSON.parse(fs.readFileSync(require.resolve("@pulumi/pulumi/package.json"), "utf8")) as {
+      version: string;
+    }
+  ).version;
+  const own = (
+    JSON.parse(fs.readFileSync(path.join(__dirname, "../../package.json"), "utf8")) as { version: string }
+  ).version;
+  expect(packageVersions()).toEqual({ pulumi: sdk, pulumiKsc: own });
+  expect(sdk).toMatch(/^\d+\.\d+\.\d+$/);
+});
+
+describe("the pulumi-ksc dependency: a copy of this package next to the program", () => {
+  let dir: string;
+  let pkg: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-ksc-bundle-"));
+    pkg = path.join(dir, "pkg");
+    fs.mkdirSync(path.join(pkg, "dist"), { recursive: true });
+    fs.writeFileSync(path.join(pkg, "dist", "index.js"), "module.exports = 1;\n");
+    fs.writeFileSync(
+      path.join(pkg, "package.json"),
+      JSON.stringify({
+        name: "pulumi-ksc",
+        version: "9.8.7",
+        files: ["dist/**/*.js"],
+        // An installed package has no sources to build: a prepack script must not run.
+        scripts: { prepack: "exit 1" },
+      }),
+    );
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test("bundlePackage writes the tarball bundledSpec names, with the built code, without running scripts", () => {
+    const out = path.join(dir, "program");
+    fs.mkdirSync(out);
+    expect(bundlePackage(out, pkg)).toBe("pulumi-ksc-9.8.7.tgz");
+    expect(bundledSpec("9.8.7")).toBe("file:pulumi-ksc-9.8.7.tgz");
+    const listing = execFileSync("tar", ["tzf", path.join(out, "pulumi-ksc-9.8.7.tgz")], {
+      encoding: "utf8",
+    });
+    expect(listing.split("\n").sort()).toEqual(["", "package/dist/index.js", "package/package.json"]);
+  });
+
+  test("when npm cannot pack, the error says how to name the dependency instead", () => {
+    expect(() => bundlePackage(path.join(dir, "no-such-dir"), pkg)).toThrow(
+      /could not write pulumi-ksc-9\.8\.7\.tgz .*--pulumi-ksc-version SPEC/,
+    );
+  });
 });
 
 test("without retainOnDelete the program has no options and no pulumi import", () => {

@@ -3,6 +3,7 @@
 // settings it has — so the first `pulumi up` takes them over without writing to the console, and `pulumi preview`
 // afterwards is empty. Values are read with the resources' own readers (DP_SETTINGS, NA_SETTINGS, pushSettingsOf,
 // readPolicyValue) and checked with their own check(), so the program says what the resources will compare.
+import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { KscParams } from "../ksc/api";
@@ -513,13 +514,58 @@ export function renderProgram(estate: Estate, opts: RenderOptions): Program {
   return { files, resources, skipped, warnings: estate.warnings };
 }
 
-/** This package's version and its @pulumi/pulumi version, for the generated package.json. */
+/** This package's directory (its package.json), whether it runs from the repository or installed. */
+const PACKAGE_DIR = path.join(__dirname, "..", "..");
+
+function readVersion(packageJson: string): string {
+  return (JSON.parse(fs.readFileSync(packageJson, "utf8")) as { version: string }).version;
+}
+
+/**
+ * This package's version, and the version of the @pulumi/pulumi it runs with: the generated program depends on
+ * exactly that one, which is known to work with this pulumi-ksc on this Node.js, and satisfies pulumi-ksc's own
+ * range, so the program holds one SDK.
+ */
 export function packageVersions(): { pulumiKsc: string; pulumi: string } {
-  const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "package.json"), "utf8")) as {
-    version: string;
-    dependencies?: Record<string, string>;
-  };
-  return { pulumiKsc: pkg.version, pulumi: pkg.dependencies?.["@pulumi/pulumi"] ?? "3.248.0" };
+  const sdk = require.resolve("@pulumi/pulumi/package.json", { paths: [PACKAGE_DIR] });
+  return { pulumiKsc: readVersion(path.join(PACKAGE_DIR, "package.json")), pulumi: readVersion(sdk) };
+}
+
+/**
+ * What a generated package.json names as pulumi-ksc by default: a copy of this package next to the program
+ * (bundlePackage), so that `npm install` there installs it as written, offline and without a registry. pulumi-ksc
+ * is not published to a registry, so a bare version would not resolve (or would find someone else's package).
+ */
+export function bundledSpec(version: string): string {
+  return `file:pulumi-ksc-${version}.tgz`;
+}
+
+/**
+ * Writes the tarball of bundledSpec into `dir` with `npm pack` of this package's directory (scripts off: an
+ * installed package has no sources to build). Returns its file name.
+ */
+export function bundlePackage(dir: string, packageDir: string = PACKAGE_DIR): string {
+  const expected = bundledSpec(readVersion(path.join(packageDir, "package.json"))).slice("file:".length);
+  let out: string;
+  try {
+    out = execFileSync("npm", ["pack", packageDir, "--pack-destination", dir, "--ignore-scripts", "--json"], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+  } catch (err) {
+    const said = ((err as { stderr?: string }).stderr ?? "")
+      .split("\n")
+      .map((l) => l.replace(/^npm error\s*/, "").trim())
+      .filter((l) => l !== "" && !l.startsWith("A complete log"));
+    const detail = said.length > 0 ? said.join("; ") : (err as Error).message;
+    throw new Error(
+      `could not write ${expected} into ${dir} with \`npm pack ${packageDir}\` (${detail}); ` +
+        "give the dependency with --pulumi-ksc-version SPEC instead",
+    );
+  }
+  const written = (JSON.parse(out) as { filename: string }[])[0]?.filename;
+  if (written !== expected) throw new Error(`npm pack wrote ${String(written)}, expected ${expected}`);
+  return written;
 }
 
 /** Write the files into `dir`; an existing non-empty directory needs `force` (and only these files are replaced). */
