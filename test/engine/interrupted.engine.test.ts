@@ -6,7 +6,7 @@
 // which holds back the reply to the Ss_Apply that completes the Network Agent policy's creation (the change is
 // applied in the console; nobody has told the engine) and SIGKILLs the whole process group of the run:
 // runner, CLI, program and provider. The engine has written the create as pending and holds the stack's lock.
-import { spawn } from "child_process";
+import { execFileSync, spawn } from "child_process";
 import * as net from "net";
 import * as path from "path";
 import { expectSuccess, newStack, offlineEnv, runnerPath, type TestStack } from "../../tools/engine";
@@ -75,14 +75,17 @@ async function killingProxy(upstreamPort: number, trigger: RegExp): Promise<Kill
   };
 }
 
-/** Whether any process of this process group is still alive. */
-function groupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch {
-    return false;
-  }
+/**
+ * The live (not zombie) processes of a session. The run is started with `detached: true`, so its session id is
+ * its pid; the CLI starts each plugin in a process group of its own, but in the same session.
+ */
+function sessionProcesses(sid: number): number[] {
+  const out = execFileSync("ps", ["-eo", "pid=,sid=,stat="], { encoding: "utf8" });
+  return out
+    .split("\n")
+    .map((line) => line.trim().split(/\s+/))
+    .filter(([pid, s, stat]) => pid !== undefined && Number(s) === sid && !stat?.startsWith("Z"))
+    .map(([pid]) => Number(pid));
 }
 
 describe("an up killed right after a create reached the console, then the README's recovery", () => {
@@ -121,7 +124,12 @@ describe("an up killed right after a create reached the console, then the README
     );
     process.kill(-pgid, "SIGKILL");
     expect(await exited).toBe("SIGKILL");
-    while (groupAlive(pgid)) await new Promise((r) => setTimeout(r, 100));
+    // The provider plugin (pulumi-resource-pulumi-nodejs) is in a process group of its own and outlives a kill
+    // of the CLI's group, holding its KSC session: the README's "make sure the run is gone" includes it.
+    for (let left = sessionProcesses(pgid); left.length > 0; left = sessionProcesses(pgid)) {
+      for (const pid of left) process.kill(pid, "SIGKILL");
+      await new Promise((r) => setTimeout(r, 100));
+    }
 
     // The policy exists in the console, with its settings: the create reached it.
     const policyId = await c.ksc.policyId(BRANCH, POLICY);
