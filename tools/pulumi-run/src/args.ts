@@ -1,7 +1,7 @@
 // Reading a `pulumi` command line just far enough to know whether the command runs the program.
 
 /** Global flags of the pulumi CLI that take a separate value (`-C dir`, `--color never`). */
-const GLOBAL_FLAGS_WITH_VALUE = new Set([
+export const GLOBAL_FLAGS_WITH_VALUE = new Set([
   "-C",
   "--cwd",
   "--color",

@@ -15,6 +15,7 @@ import type * as emptyPbTypes from "google-protobuf/google/protobuf/empty_pb";
 import type * as langPbTypes from "@pulumi/pulumi/proto/language_pb";
 import type * as langRpcTypes from "@pulumi/pulumi/proto/language_grpc_pb";
 import type * as pluginPbTypes from "@pulumi/pulumi/proto/plugin_pb";
+import { preloadPath } from "./inspectGuard";
 
 // Exit code of @pulumi/pulumi/cmd/run meaning "the error was already reported to the user".
 const EXIT_AFTER_USER_ACTIONABLE_MESSAGE = 32;
@@ -88,7 +89,8 @@ function planRun(req: langPbTypes.RunRequest): RunPlan {
   // The same resolution the Go host does: @pulumi/pulumi as seen from the program's directory.
   const runPath = createRequire(path.join(programDirectory, "index.js")).resolve("@pulumi/pulumi/cmd/run");
 
-  const args = [...options.nodeargs, runPath, "--monitor", req.getMonitorAddress()];
+  // The guard goes first, so that it is in place before the SDK or the program loads (inspectGuard.ts).
+  const args = ["--require", preloadPath, ...options.nodeargs, runPath, "--monitor", req.getMonitorAddress()];
   const addArg = (name: string, value: string) => {
     if (value !== "") args.push(`--${name}`, value);
   };

@@ -11,7 +11,9 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { runsProgram, withClientFlag } from "./args";
+import { commandOf, runsProgram, withClientFlag } from "./args";
+import { importRefusal } from "./importCommand";
+import { preloadPath, withPreloadInNodeOptions } from "./inspectGuard";
 
 const repoRoot = path.resolve(__dirname, "..", "..", "..");
 
@@ -60,9 +62,9 @@ function serveRuntime(cli: string): boolean {
 }
 
 /** Runs the CLI with our stdio and resolves to its exit code (128+n if it died of signal n). */
-function runCli(cli: string, args: string[]): Promise<number> {
+function runCli(cli: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   return new Promise((resolve) => {
-    const child = spawn(cli, args, { stdio: "inherit" });
+    const child = spawn(cli, args, { stdio: "inherit", env });
     // Ctrl-C reaches the CLI directly (same process group) and it cancels gracefully; we must stay up
     // meanwhile to serve the program. Termination requests sent to us alone are passed on.
     const onSigint = () => undefined;
@@ -91,7 +93,16 @@ function runCli(cli: string, args: string[]): Promise<number> {
 
 async function main(args: string[]): Promise<number> {
   const cli = findCli();
-  if (!runsProgram(args) || !serveRuntime(cli)) return runCli(cli, args);
+  const serving = serveRuntime(cli);
+  if (commandOf(args) === "import") {
+    const refusal = importRefusal(args, !serving, (file) => fs.readFileSync(file, "utf8"));
+    if (refusal !== undefined) {
+      process.stderr.write(`${refusal}\n`);
+      return 1;
+    }
+  }
+  if (!runsProgram(args)) return runCli(cli, args);
+  if (!serving) return runCli(cli, args, withPreloadInNodeOptions(process.env, preloadPath));
   // Loaded only here: it pulls in gRPC and the SDK's protobuf code.
   const { startLanguageRuntime } = await import("./languageRuntime");
   const runtime = await startLanguageRuntime();
