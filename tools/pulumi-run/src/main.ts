@@ -11,7 +11,7 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { runsProgram, withClientFlag } from "./args";
+import { runsProgram, usesPolicyPack, withClientFlag } from "./args";
 
 const repoRoot = path.resolve(__dirname, "..", "..", "..");
 
@@ -60,9 +60,9 @@ function serveRuntime(cli: string): boolean {
 }
 
 /** Runs the CLI with our stdio and resolves to its exit code (128+n if it died of signal n). */
-function runCli(cli: string, args: string[]): Promise<number> {
+function runCli(cli: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   return new Promise((resolve) => {
-    const child = spawn(cli, args, { stdio: "inherit" });
+    const child = spawn(cli, args, { stdio: "inherit", env });
     // Ctrl-C reaches the CLI directly (same process group) and it cancels gracefully; we must stay up
     // meanwhile to serve the program. Termination requests sent to us alone are passed on.
     const onSigint = () => undefined;
@@ -95,8 +95,13 @@ async function main(args: string[]): Promise<number> {
   // Loaded only here: it pulls in gRPC and the SDK's protobuf code.
   const { startLanguageRuntime } = await import("./languageRuntime");
   const runtime = await startLanguageRuntime();
+  // A policy pack of runtime nodejs is started by the engine through the nodejs language host, which this CLI
+  // lacks: point the engine at our server for it (languageRuntime.ts, runPlugin).
+  const env = usesPolicyPack(args)
+    ? { ...process.env, PULUMI_DEBUG_LANGUAGES: `nodejs:${runtime.port}` }
+    : process.env;
   try {
-    return await runCli(cli, withClientFlag(args, runtime.address));
+    return await runCli(cli, withClientFlag(args, runtime.address), env);
   } finally {
     await runtime.stop();
   }
