@@ -3,10 +3,11 @@
 import {
   PolicyPack,
   UnknownValueError,
-  type EnforcementLevel,
+  type StackValidationPolicy,
   type ResourceValidationPolicy,
 } from "@pulumi/policy";
 import {
+  DEFAULT_LEVELS,
   RULES,
   UNKNOWN,
   duplicatePolicyViolations,
@@ -60,16 +61,17 @@ function reportAll(violations: Violation[], report: (message: string, urn?: stri
   for (const v of violations) report(v.message, v.urn);
 }
 
+type RuleName = (typeof RULES)[keyof typeof RULES];
+
 function pairwise(
-  name: string,
+  name: RuleName,
   description: string,
-  enforcementLevel: EnforcementLevel,
   check: (r: KscResource, others: KscResource[]) => Violation[],
 ): ResourceValidationPolicy {
   return {
     name,
     description,
-    enforcementLevel,
+    enforcementLevel: DEFAULT_LEVELS[name],
     validateResource: (args, reportViolation) => {
       const r = kscResource(args);
       if (!r) return;
@@ -80,56 +82,56 @@ function pairwise(
   };
 }
 
+/** A rule over the whole stack, as the engine sends it once every resource has passed (outputs, not inputs). */
+function whole(
+  name: RuleName,
+  description: string,
+  check: (rs: KscResource[]) => Violation[],
+): StackValidationPolicy {
+  return {
+    name,
+    description,
+    enforcementLevel: DEFAULT_LEVELS[name],
+    validateStack: (args, reportViolation) => {
+      const resources = args.resources.map(kscResource).filter((r): r is KscResource => r !== undefined);
+      reportAll(check(resources), reportViolation);
+    },
+  };
+}
+
 new PolicyPack("pulumi-ksc", {
   policies: [
-    {
-      name: RULES.forcedConnection,
-      description:
-        "A group served by push-server distribution points needs a Network Agent policy that forces the connection " +
+    whole(
+      RULES.forcedConnection,
+      "A group served by push-server distribution points needs a Network Agent policy that forces the connection " +
         "through the DP and locks that setting: otherwise devices keep connecting to the Administration Server " +
         "directly, the push server holds no connection for them, and a user or child policy can turn it off.",
-      enforcementLevel: "mandatory",
-      validateStack: (args, reportViolation) => {
-        const resources = args.resources.map(kscResource).filter((r): r is KscResource => r !== undefined);
-        reportAll(forcedConnectionViolations(resources), reportViolation);
-      },
-    },
+      forcedConnectionViolations,
+    ),
     pairwise(
       RULES.pushPort,
       "A push server's port must not be a port Kaspersky Security Center itself uses on a server or distribution " +
         "point (docs/ports.md), nor a port of its own distribution point: the push server would not start, or " +
         "would take the port from the component that needs it.",
-      "mandatory",
       pushPortViolations,
     ),
-    {
-      name: RULES.udpPort,
-      description:
-        "Where push servers serve a group, the Network Agents' UDP port should be off: the push server replaces " +
+    whole(
+      RULES.udpPort,
+      "Where push servers serve a group, the Network Agents' UDP port should be off: the push server replaces " +
         "its notifications, and an open UDP port is one more port to allow and to attack.",
-      enforcementLevel: "advisory",
-      validateStack: (args, reportViolation) => {
-        const resources = args.resources.map(kscResource).filter((r): r is KscResource => r !== undefined);
-        reportAll(udpPortViolations(resources), reportViolation);
-      },
-    },
-    {
-      name: RULES.secondPushServer,
-      description:
-        "A group served by a single push-server distribution point depends on that one device: with the " +
+      udpPortViolations,
+    ),
+    whole(
+      RULES.secondPushServer,
+      "A group served by a single push-server distribution point depends on that one device: with the " +
         "connection forced through the DP, its devices lose contact with the Administration Server while it is " +
         "down. A second push-server DP in the group's scope takes over.",
-      enforcementLevel: "advisory",
-      validateStack: (args, reportViolation) => {
-        const resources = args.resources.map(kscResource).filter((r): r is KscResource => r !== undefined);
-        reportAll(singlePushServerViolations(resources), reportViolation);
-      },
-    },
+      singlePushServerViolations,
+    ),
     pairwise(
       RULES.onePolicy,
       "At most one NetworkAgentPolicy per group and policy name in a stack: two resources managing one console " +
         "policy overwrite each other's settings on every update, and which one wins is a matter of timing.",
-      "mandatory",
       duplicatePolicyViolations,
     ),
   ],

@@ -12,6 +12,15 @@ export const RULES = {
   onePolicy: "ksc-one-agent-policy-per-group-and-name",
 } as const;
 
+/** Each rule's enforcement level unless the pack's config says otherwise (policy-config.json states the same). */
+export const DEFAULT_LEVELS: Record<(typeof RULES)[keyof typeof RULES], "mandatory" | "advisory"> = {
+  [RULES.forcedConnection]: "mandatory",
+  [RULES.pushPort]: "mandatory",
+  [RULES.udpPort]: "advisory",
+  [RULES.secondPushServer]: "advisory",
+  [RULES.onePolicy]: "mandatory",
+};
+
 export type Kind = "DistributionPoint" | "PushServer" | "NetworkAgentPolicy";
 
 /** A value the engine cannot know during preview (an output of a resource not created yet). */
