@@ -118,6 +118,15 @@ describe(`${RULES.forcedConnection} (mandatory)`, () => {
     expect(forcedConnectionViolations(rs)).toEqual([{ urn: rs[0].urn, message: expect.any(String) }]);
   });
 
+  test("the same message on the same resource whatever order the engine sends the resources in", () => {
+    const rs = [dp("dp2", "h2"), push("ps2", "h2"), dp("dp1", "h1"), push("ps1", "h1")];
+    const forward = forcedConnectionViolations(rs);
+    expect(forward).toEqual([
+      { urn: rs[2].urn, message: expect.stringContaining('distribution point(s) "dp1", "dp2"') },
+    ]);
+    expect(forcedConnectionViolations([...rs].reverse())).toEqual(forward);
+  });
+
   test("a DP without a push server, or a push server on a DP outside the stack, needs no policy", () => {
     expect(forcedConnectionViolations([dp("dp1", "h1"), push("ps9", "h9")])).toEqual([]);
   });

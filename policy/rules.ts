@@ -164,7 +164,8 @@ interface ServedGroup {
   dps: KscResource[];
 }
 
-/** Groups served by DPs of the program that run a push server of the program (matched by host id). */
+/** Groups served by DPs of the program that run a push server of the program (matched by host id), by path; their
+ *  DPs by name. */
 export function servedGroups(resources: KscResource[]): ServedGroup[] {
   const pushHosts = new Set(
     ofKind(resources, "PushServer")
@@ -182,7 +183,9 @@ export function servedGroups(resources: KscResource[]): ServedGroup[] {
       } else served.push({ group, dps: [dp] });
     }
   }
-  return served;
+  // The engine sends a stack's resources in no fixed order: messages must not depend on it.
+  for (const s of served) s.dps.sort((a, b) => a.name.localeCompare(b.name));
+  return served.sort((a, b) => a.group.label.localeCompare(b.group.label));
 }
 
 /**
