@@ -12,7 +12,7 @@ JEST := npx jest
 # The offline Pulumi environment (tools/engine/offline.env) for commands run from here.
 PULUMI_ENV := scripts/pulumi-env.sh
 
-.PHONY: help install build pulumi emulator demo demo-stop demo-clean test test-unit test-emulator test-e2e test-fault bench lint \
+.PHONY: help install build pulumi pulumi-policy-analyzer emulator demo demo-stop demo-clean test test-unit test-emulator test-e2e test-fault bench lint \
 	docs clean distclean
 
 help:
@@ -48,7 +48,13 @@ pulumi: | node_modules
 	tools/pulumi-cli/build.sh
 	npx tsc -b tools/pulumi-run
 	ln -sfn ../tools/pulumi-run/pulumi-ksc-run bin/pulumi-ksc-run
+	$(MAKE) pulumi-policy-analyzer
 	@$(PULUMI_ENV) bash -c 'echo "make pulumi: in the offline environment, $$(command -v pulumi) is $$(pulumi version)"'
+
+# The policy pack launcher (`pulumi preview --policy-pack policy/`, policy/README.md): the engine's
+# pulumi-analyzer-policy-nodejs, which bin/pulumi-ksc-run runs for the CLI built here (tools/pulumi-run/README.md).
+pulumi-policy-analyzer:
+	ln -sfn ../tools/pulumi-run/pulumi-analyzer-policy-nodejs bin/pulumi-analyzer-policy-nodejs
 
 emulator: build
 	node emulator/dist/main.js --port $(PORT)
@@ -113,7 +119,7 @@ docs: | node_modules
 clean:
 	rm -rf provider/dist emulator/dist tools/pulumi-run/dist .stacks coverage
 	find . -name '*.tsbuildinfo' -not -path './node_modules/*' -delete
-	rm -f bin/pulumi-ksc-run bin/pulumi-resource-pulumi-nodejs bin/pulumi.tmp
+	rm -f bin/pulumi-ksc-run bin/pulumi-resource-pulumi-nodejs bin/pulumi-analyzer-policy-nodejs bin/pulumi.tmp
 
 distclean: clean
 	rm -rf bin .pulumi-home

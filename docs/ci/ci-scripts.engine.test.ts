@@ -25,10 +25,11 @@ describe("CI pipeline steps (docs/ci/scripts) against an emulator stack", () => 
   let work: string;
   let kscEnv: Record<string, string>;
 
-  function runScript(name: string): Promise<ScriptResult> {
+  function runScript(name: string, extraEnv: Record<string, string> = {}): Promise<ScriptResult> {
     const env = offlineEnv({
       overrides: {
         ...kscEnv,
+        ...extraEnv,
         PULUMI: runnerPath,
         PULUMI_STACK: stack.name,
         PULUMI_WORK_DIR: project,
@@ -59,6 +60,7 @@ describe("CI pipeline steps (docs/ci/scripts) against an emulator stack", () => 
       KSC_PASSWORD: c.emu.credentials.password,
     };
     work = fs.mkdtempSync(path.join(os.tmpdir(), "ksc-ci-"));
+    fs.symlinkSync(path.join(repoRoot, "policy"), path.join(work, "policy"));
     // No ksc:* configuration: the scripts, and the stack's clean-up, get the connection from KSC_*.
     stack = await newStack(project, { env: kscEnv });
   });
@@ -89,6 +91,34 @@ describe("CI pipeline steps (docs/ci/scripts) against an emulator stack", () => 
     expect(comment).toContain("+ pulumi-nodejs:dynamic/ksc:PushServer: (create)");
     expect(comment).toMatch(/port +: 13295/);
     expect(summary()).toContain(comment);
+  });
+
+  // As the workflow sets them, relative to the job's working directory (where beforeAll links the pack).
+  const POLICY_ENV = { POLICY_PACK: "policy", POLICY_PACK_CONFIG: "policy/policy-config.json" };
+
+  test("pull request: preview.sh runs the policy pack; advisory rules show in the comment and pass", async () => {
+    const run = await runScript("preview.sh", POLICY_ENV);
+    expect(run.code).toBe(0);
+    const comment = fs.readFileSync(path.join(work, "pulumi-preview.md"), "utf8");
+    expect(comment).toContain(`### \`pulumi preview --diff\` of stack \`${stack.name}\``);
+    // The example has one push-server DP for its branch.
+    expect(comment).toMatch(
+      /\[advisory\] +ksc-push-groups-second-push-server +\(pulumi-nodejs:dynamic\/ksc:DistributionPoint: branch-dp\)/,
+    );
+  });
+
+  test("pull request: a mandatory rule broken fails preview.sh, and the comment says which and where", async () => {
+    await stack.setConfig("pushServerPort", "13291");
+    try {
+      const run = await runScript("preview.sh", POLICY_ENV);
+      expect(run.code).not.toBe(0);
+      const comment = fs.readFileSync(path.join(work, "pulumi-preview.md"), "utf8");
+      expect(comment).toContain(`of stack \`${stack.name}\` failed (exit code ${run.code})`);
+      expect(comment).toMatch(/\[mandatory\] +ksc-push-server-port +\(pulumi-nodejs:dynamic\/ksc:PushServer: branch-push\)/);
+      expect(comment).toContain('PushServer "branch-push": port 13291 is a port Kaspersky Security Center itself uses');
+    } finally {
+      expectSuccess(await stack.run(["config", "rm", "pushServerPort"]));
+    }
   });
 
   test("merge to main: up.sh deploys and prints the outputs", async () => {

@@ -1,14 +1,19 @@
 #!/usr/bin/env bash
 # Pull request: what `pulumi up` would change, as reviewers read it (`pulumi preview --diff`), written to
 # $PREVIEW_FILE (default pulumi-preview.md) as markdown for a PR comment. Exits with the preview's exit code.
+# With $POLICY_PACK (a policy pack directory, e.g. policy), the preview runs it: a mandatory violation fails the
+# preview, and the violations are part of the text; $POLICY_PACK_CONFIG sets its rules' enforcement levels.
 set -uo pipefail
-out="${PREVIEW_FILE:-pulumi-preview.md}"
-case "$out" in /*) ;; *) out="$PWD/$out" ;; esac
+abs() { case "$1" in /*) echo "$1" ;; *) echo "$PWD/$1" ;; esac; }
+out="$(abs "${PREVIEW_FILE:-pulumi-preview.md}")"
+policy_args=()
+[ -n "${POLICY_PACK:-}" ] && policy_args+=(--policy-pack "$(abs "$POLICY_PACK")")
+[ -n "${POLICY_PACK_CONFIG:-}" ] && policy_args+=(--policy-pack-config "$(abs "$POLICY_PACK_CONFIG")")
 source "$(dirname "$0")/common.sh"
 text="$(mktemp)"
 trap 'rm -f "$text"' EXIT
 
-"$PULUMI" preview --diff "${PULUMI_TEXT_ARGS[@]}" >"$text" 2>&1
+"$PULUMI" preview --diff "${PULUMI_TEXT_ARGS[@]}" "${policy_args[@]}" >"$text" 2>&1
 code=$?
 cat "$text"
 

@@ -1,4 +1,4 @@
-import { commandOf, runsProgram, withClientFlag } from "./args";
+import { commandOf, runsProgram, usesPolicyPack, withClientFlag } from "./args";
 
 describe("which pulumi commands run the program", () => {
   test.each([
@@ -46,5 +46,17 @@ describe("withClientFlag", () => {
       "--",
       "x",
     ]);
+  });
+});
+
+describe("policy packs on the command line", () => {
+  test.each([
+    [["preview", "--policy-pack", "policy/"], true],
+    [["up", "--policy-pack=../policy", "--yes"], true],
+    [["preview", "--policy-pack-config", "c.json"], false],
+    [["preview"], false],
+    [["preview", "--", "--policy-pack", "x"], false],
+  ])("%j → %s", (args, expected) => {
+    expect(usesPolicyPack(args)).toBe(expected);
   });
 });

@@ -52,3 +52,12 @@ export function withClientFlag(args: string[], address: string): string[] {
   const end = args.indexOf("--");
   return end === -1 ? [...args, flag] : [...args.slice(0, end), flag, ...args.slice(end)];
 }
+
+/** Whether the command line asks for a policy pack (`--policy-pack <dir>` or `--policy-pack=<dir>`). */
+export function usesPolicyPack(args: string[]): boolean {
+  for (const arg of args) {
+    if (arg === "--") return false;
+    if (arg === "--policy-pack" || arg.startsWith("--policy-pack=")) return true;
+  }
+  return false;
+}

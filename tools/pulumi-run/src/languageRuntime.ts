@@ -9,6 +9,7 @@
 import { spawn, type ChildProcess } from "child_process";
 import * as fs from "fs";
 import { createRequire } from "module";
+import * as os from "os";
 import * as path from "path";
 import type * as grpcTypes from "@grpc/grpc-js";
 import type * as emptyPbTypes from "google-protobuf/google/protobuf/empty_pb";
@@ -119,9 +120,38 @@ function planRun(req: langPbTypes.RunRequest): RunPlan {
   return { rootDirectory, programDirectory, entryPoint, args, env };
 }
 
+/** The environment of a RunPluginRequest (`NAME=value` lines), or ours when it sends none. */
+function pluginEnv(list: string[]): NodeJS.ProcessEnv {
+  if (list.length === 0) return { ...process.env };
+  const env: NodeJS.ProcessEnv = {};
+  for (const entry of list) {
+    const eq = entry.indexOf("=");
+    if (eq > 0) env[entry.slice(0, eq)] = entry.slice(eq + 1);
+  }
+  return env;
+}
+
+/** The policy pack launcher: on PATH (`make pulumi` links it into bin/), else the one beside this runner. */
+export function policyLauncher(searchPath = process.env.PATH ?? ""): string {
+  const name = "pulumi-analyzer-policy-nodejs";
+  for (const dir of searchPath.split(path.delimiter)) {
+    if (dir === "") continue;
+    const file = path.join(dir, name);
+    try {
+      fs.accessSync(file, fs.constants.X_OK);
+      return file;
+    } catch {
+      // not here
+    }
+  }
+  return path.resolve(__dirname, "..", name);
+}
+
 export interface LanguageRuntime {
   /** host:port to pass as `--client=`. */
   address: string;
+  /** The port, for PULUMI_DEBUG_LANGUAGES=nodejs:<port> (the engine attaches to it to start policy packs). */
+  port: number;
   stop(): Promise<void>;
 }
 
@@ -174,16 +204,84 @@ export async function startLanguageRuntime(): Promise<LanguageRuntime> {
     });
   };
 
+  // Policy packs (`--policy-pack <dir>`, runtime nodejs): the engine starts them only through the nodejs language
+  // host's RunPlugin, never through the `pulumi-analyzer-policy-nodejs` fallback (CLI v3.274.1:
+  // pkg/resource/plugin/plugin.go, ExecPlugin). The runner's CLI attaches to this server as that host
+  // (PULUMI_DEBUG_LANGUAGES, main.ts); a policy pack runs as the launcher <engine> <pack dir>, whose stdout (the
+  // pack's port first) and stderr are streamed back, then its exit code.
+  const runPlugin: grpcTypes.handleServerStreamingCall<
+    langPbTypes.RunPluginRequest,
+    langPbTypes.RunPluginResponse
+  > = (call) => {
+    const req = call.request;
+    if (req.getKind() !== "analyzer") {
+      call.destroy(
+        Object.assign(
+          new Error(`pulumi-ksc-run runs policy packs only, not ${req.getKind() || "plugin"} plugins`),
+          {
+            code: grpc.status.UNIMPLEMENTED,
+          },
+        ),
+      );
+      return;
+    }
+    const packDir = req.getInfo()?.getProgramDirectory() || req.getPwd();
+    const launcher = policyLauncher();
+    if (process.env.PULUMI_KSC_RUN_DEBUG) {
+      process.stderr.write(
+        `pulumi-ksc-run: policy pack ${JSON.stringify({ launcher, packDir, args: req.getArgsList() })}\n`,
+      );
+    }
+    const child = spawn(launcher, [...req.getArgsList(), packDir], {
+      cwd: packDir,
+      env: pluginEnv(req.getEnvList()),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    running.add(child);
+    let ended = false;
+    const end = (code: number) => {
+      if (ended) return;
+      ended = true;
+      running.delete(child);
+      if (!call.cancelled) {
+        call.write(new langPb.RunPluginResponse().setExitcode(code));
+        call.end();
+      }
+    };
+    child.stdout.on("data", (b: Buffer) => call.write(new langPb.RunPluginResponse().setStdout(b)));
+    child.stderr.on("data", (b: Buffer) => call.write(new langPb.RunPluginResponse().setStderr(b)));
+    child.on("error", (err) => {
+      call.write(
+        new langPb.RunPluginResponse().setStderr(Buffer.from(`cannot run ${launcher}: ${err.message}\n`)),
+      );
+      end(127);
+    });
+    child.on("close", (code, signal) =>
+      end(code ?? 128 + (signal ? (os.constants.signals[signal] ?? 0) : 0)),
+    );
+    // The engine cancels the call when it is done with the pack.
+    call.on("cancelled", () => child.kill("SIGTERM"));
+  };
+
   // Methods left out answer UNIMPLEMENTED, which the CLI tolerates (as for the Automation API's server).
   const implementation: Pick<
     langRpcTypes.ILanguageRuntimeServer,
-    "getRequiredPlugins" | "getRequiredPackages" | "getPluginInfo" | "run" | "cancel"
+    | "handshake"
+    | "getRequiredPlugins"
+    | "getRequiredPackages"
+    | "getPluginInfo"
+    | "run"
+    | "runPlugin"
+    | "cancel"
   > = {
+    // Attaching (PULUMI_DEBUG_LANGUAGES) requires an answer to the handshake.
+    handshake: (_call, callback) => callback(null, new langPb.LanguageHandshakeResponse()),
     // No plugins to install: dynamic resources use the bundled pulumi-nodejs provider (pulumi-notes §2.2).
     getRequiredPlugins: (_call, callback) => callback(null, new langPb.GetRequiredPluginsResponse()),
     getRequiredPackages: (_call, callback) => callback(null, new langPb.GetRequiredPackagesResponse()),
     getPluginInfo: (_call, callback) => callback(null, new pluginPb.PluginInfo().setVersion(sdkVersion)),
     run,
+    runPlugin,
     cancel: (_call, callback) => {
       for (const child of running) child.kill("SIGINT");
       callback(null, new emptyPb.Empty());
@@ -199,6 +297,7 @@ export async function startLanguageRuntime(): Promise<LanguageRuntime> {
   });
   return {
     address: `127.0.0.1:${port}`,
+    port,
     stop: async () => {
       for (const child of running) child.kill("SIGKILL");
       server.forceShutdown();

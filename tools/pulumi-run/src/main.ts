@@ -11,7 +11,7 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { commandOf, runsProgram, withClientFlag } from "./args";
+import { commandOf, runsProgram, usesPolicyPack, withClientFlag } from "./args";
 import { importRefusal } from "./importCommand";
 import { preloadPath, withPreloadInNodeOptions } from "./inspectGuard";
 
@@ -106,8 +106,13 @@ async function main(args: string[]): Promise<number> {
   // Loaded only here: it pulls in gRPC and the SDK's protobuf code.
   const { startLanguageRuntime } = await import("./languageRuntime");
   const runtime = await startLanguageRuntime();
+  // A policy pack of runtime nodejs is started by the engine through the nodejs language host, which this CLI
+  // lacks: point the engine at our server for it (languageRuntime.ts, runPlugin).
+  const env = usesPolicyPack(args)
+    ? { ...process.env, PULUMI_DEBUG_LANGUAGES: `nodejs:${runtime.port}` }
+    : process.env;
   try {
-    return await runCli(cli, withClientFlag(args, runtime.address));
+    return await runCli(cli, withClientFlag(args, runtime.address), env);
   } finally {
     await runtime.stop();
   }
