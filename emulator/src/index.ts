@@ -31,7 +31,12 @@ import { statusText } from "./status";
 
 export type { FaultConfig, TransientKind } from "./faults";
 export type { KeyNames } from "./keys";
-export { PROPOSED_KEY_NAMES, PROPOSED_SERVES_HOST_AS_PUSH_SERVER } from "./keys";
+export {
+  DEFAULT_KEY_NAMES,
+  DEFAULT_KEYS,
+  DEFAULT_NETWORK_AGENT_UDP_PORTS,
+  PROPOSED_SERVES_HOST_AS_PUSH_SERVER,
+} from "./keys";
 export type { SeedOption } from "./seed";
 export type { StatusReport } from "./status";
 

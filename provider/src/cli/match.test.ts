@@ -1,4 +1,4 @@
-import { proposedKeys, resolveKeyNames } from "../ksc/keys";
+import { resolveKeyNames, unconfirmedKeys } from "../ksc/keys";
 import { Change } from "./diff";
 import {
   Expectation,
@@ -128,6 +128,32 @@ describe("candidatesFor", () => {
     expect(candidatesFor(want, [nested], where)).toEqual([]);
   });
 
+  test("the UDP port is found as the first element of an array of ports; other elements are not the setting", () => {
+    const want = exp({
+      group: "networkAgent",
+      logical: "udpPort",
+      area: "policy",
+      want: { kind: "equals", value: 15007 },
+    });
+    const element = (i: string, old: number, now: number): Change => ({
+      kind: "changed",
+      path: ["policies", "7", "sections", "86", "Nagentports", "KLPRSS_Val", i],
+      old,
+      new: now,
+    });
+    expect(candidatesFor(want, [element("0", 15000, 15007)], where)).toEqual([
+      {
+        area: "policy",
+        name: "Nagentports",
+        section: "86",
+        path: ["policies", "7", "sections", "86", "Nagentports", "KLPRSS_Val", "0"],
+        old: 15000,
+        new: 15007,
+      },
+    ]);
+    expect(candidatesFor(want, [element("1", 15001, 15007)], where)).toEqual([]);
+  });
+
   test("keys already found for another setting are left out", () => {
     const want = exp({
       group: "networkAgent",
@@ -203,7 +229,7 @@ describe("the override file", () => {
   });
 });
 
-test("the walk covers every proposed key of the mapping module", () => {
+test("the walk covers every key of the mapping module that no Open API page confirms", () => {
   const ctx = {
     dpName: "d",
     hostId: "H",
@@ -217,7 +243,7 @@ test("the walk covers every proposed key of the mapping module", () => {
   const covered = STEPS.flatMap((s) => s.expects(ctx).map((e) => `${e.group}.${e.logical}`));
   // networkSection is where the policy keys are found.
   expect([...covered, "networkAgent.networkSection"].sort()).toEqual(
-    proposedKeys()
+    unconfirmedKeys()
       .map((p) => `${p.group}.${p.logical}`)
       .sort(),
   );

@@ -60,7 +60,7 @@ describe("key names that are not this server's (emulator with other names)", () 
       (e: unknown) => e as Error & { id?: string },
     );
     expect(err?.message).toMatch(
-      /no Network Agent policy setting named "PROPOSED_NAG_NETWORK".*probe guided/s,
+      /no Network Agent policy setting named "86".*probe guided/s,
     );
     // The policy itself was made (AddPolicy) before its settings failed: the error carries its id so the engine
     // records it instead of making a duplicate on the next run.
@@ -74,6 +74,6 @@ describe("key names that are not this server's (emulator with other names)", () 
     ).PxgRetVal as string[];
     await f.raw.call("SsContents.Ss_Release", { wstrID: h });
     expect(names).toContain("KLNAG_SECTION_NETWORK");
-    expect(names).not.toContain("PROPOSED_NAG_NETWORK");
+    expect(names).not.toContain("86");
   });
 });
