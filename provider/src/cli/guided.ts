@@ -393,7 +393,11 @@ function summaryTable(
     defaultText(section),
     verdict(section),
   ]);
-  return table(rows, ["key", "console setting", "found on this server", "default", "the default"], style);
+  return table(
+    rows,
+    ["key", "console setting", "found on this server", "default (status)", "default is"],
+    style,
+  );
 }
 
 /** One line per verdict: which defaults this server confirmed, which it corrected, which were not checked. */

@@ -5,6 +5,7 @@ import {
   SettingResult,
   STEPS,
   candidatesFor,
+  defaultChecks,
   networkSectionOf,
   outcomeOf,
   overridesOf,
@@ -184,19 +185,19 @@ describe("candidatesFor", () => {
   });
 });
 
-describe("the override file", () => {
-  const found = (
-    group: Expectation["group"],
-    logical: string,
-    area: Expectation["area"],
-    name: string,
-    section?: string,
-  ): SettingResult => ({
-    step: "s",
-    expectation: exp({ group, logical, area, want: { kind: "toggled" } }),
-    outcome: { status: "found", name, path: [], ...(section ? { section } : {}) },
-  });
+const found = (
+  group: Expectation["group"],
+  logical: string,
+  area: Expectation["area"],
+  name: string,
+  section?: string,
+): SettingResult => ({
+  step: "s",
+  expectation: exp({ group, logical, area, want: { kind: "toggled" } }),
+  outcome: { status: "found", name, path: [], ...(section ? { section } : {}) },
+});
 
+describe("the override file", () => {
   test("found names, with the Network Agent keys' section, in the provider's shape", () => {
     const results = [
       found("dp", "pushServerEnabled", "dp", "KLUA_PUSH_ON"),
@@ -248,4 +249,42 @@ test("the walk covers every key of the mapping module that no Open API page conf
       .sort(),
   );
   expect(new Set(STEPS.map((s) => s.id)).size).toBe(STEPS.length);
+});
+
+test("the defaults no Open API page confirms: confirmed, corrected or not checked, per key", () => {
+  const results = [
+    found("host", "keepConnection", "host", "KLHST_WKS_KEEP_CONNECTION"),
+    found("networkAgent", "udpPort", "policy", "Nagentports", "86"),
+    found("networkAgent", "forceConnectionThroughDp", "policy", "KLNAG_FORCE_UA", "86"),
+    found("dp", "pushServerPort", "dp", "KLUA_PUSH_PORT"),
+  ];
+  const checks = Object.fromEntries(defaultChecks(results).map((c) => [c.key, c]));
+  expect(Object.keys(checks).sort()).toEqual(
+    unconfirmedKeys()
+      .map((k) => `${k.group}.${k.logical}`)
+      .sort(),
+  );
+  expect(checks["host.keepConnection"]).toEqual({
+    key: "host.keepConnection",
+    default: "KLHST_WKS_KEEP_CONNECTION",
+    status: "evidence",
+    found: "KLHST_WKS_KEEP_CONNECTION",
+    verdict: "confirmed",
+  });
+  expect(checks["networkAgent.networkSection"]).toMatchObject({ found: "86", verdict: "confirmed" });
+  expect(checks["networkAgent.udpPort"]).toMatchObject({ verdict: "confirmed" });
+  expect(checks["networkAgent.forceConnectionThroughDp"]).toEqual({
+    key: "networkAgent.forceConnectionThroughDp",
+    default: "PROPOSED_UseDpForceConnection",
+    status: "proposed",
+    found: "KLNAG_FORCE_UA",
+    verdict: "corrected",
+  });
+  expect(checks["dp.pushServerPort"]).toMatchObject({ found: "KLUA_PUSH_PORT", verdict: "corrected" });
+  expect(checks["networkAgent.useUdpPort"]).toEqual({
+    key: "networkAgent.useUdpPort",
+    default: "OpenUdpPort",
+    status: "evidence",
+    verdict: "not checked",
+  });
 });
