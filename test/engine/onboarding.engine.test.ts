@@ -1,11 +1,15 @@
 // Onboarding a real console, under the real engine (issue: probe and generate).
 //
-// 1. A "real server" whose undocumented key names differ from our PROPOSED placeholders (the emulator started with
+// 1. A "real server" whose undocumented key names all differ from the provider's defaults (the emulator started with
 //    other names): `pulumi up` of examples/push-server-basic fails and tells the user to run the probe; `probe
 //    guided`, driven by an administrator making each asked-for change with raw API calls, writes the override file;
 //    with `ksc:keyNamesFile` set to it, the example's lifecycle passes unchanged.
-// 2. `generate` against a console holding DPs, push servers and a policy made by raw API calls: the first `pulumi up`
-//    of the generated program only adopts (no write reaches the console) and `preview --expect-no-changes` exits 0.
+// 2. A server where the default names hold (the names from evidence: section "86", OpenUdpPort, Nagentports) except
+//    the force-connection setting, still a placeholder: `pulumi up` makes the DP and its push server, and the policy
+//    fails with the message pointing to the probe, without creating a meaningless variable or writing the others.
+// 3. `generate` against a console with the default names, holding DPs, push servers and a policy made by raw API
+//    calls: the first `pulumi up` of the generated program only adopts (no write reaches the console) and
+//    `preview --expect-no-changes` exits 0.
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -128,6 +132,63 @@ describe("a server whose undocumented key names differ: probe guided, then the e
   });
 });
 
+describe("a server whose force-connection setting has another name, in a real-looking section 86", () => {
+  let emu: Emulator;
+  let raw: RawKsc;
+  let dir: string;
+  let stack: TestStack;
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-ksc-onboarding-"));
+    fs.writeFileSync(
+      path.join(dir, "server-names.json"),
+      JSON.stringify({
+        networkAgent: { forceConnectionThroughDp: REAL.networkAgent.forceConnectionThroughDp },
+      }),
+    );
+    emu = await startEmulator({ port: 0, tls: false, keyNamesFile: path.join(dir, "server-names.json") });
+    raw = await RawKsc.open(emu.url, emu.credentials);
+    stack = await newStack(EXAMPLE, { config: kscConfig(emu) });
+  });
+
+  afterAll(async () => {
+    await stack?.dispose();
+    await raw?.end();
+    await emu?.stop();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test("`pulumi up` fails on the policy's placeholder only, says to run the probe, and writes no setting", async () => {
+    const r = await stack.up(["--skip-preview"]);
+    expect(r.code).not.toBe(0);
+    const output = r.stdout + r.stderr;
+    expect(output).toMatch(
+      /no Network Agent policy setting \(section "86"\) named "PROPOSED_UseDpForceConnection"/,
+    );
+    expect(output).toMatch(/npx pulumi-ksc probe guided/);
+    // The DP and its push server use names this server has: they were made.
+    const dpHost = await raw.hostId("milan-dp-01");
+    const info = (await raw.call("UaControl.GetUpdateAgentInfo", { wstrUaHostId: dpHost })).pUaInfo as Record<
+      string,
+      unknown
+    >;
+    expect(info.PROPOSED_UaPushServerEnabled).toBe(true);
+    // The policy was made, but its section is as KSC made it: no placeholder variable, UDP settings untouched.
+    const policyId = await raw.policyId("Managed devices/Branch Milan", "Network Agent - push server");
+    expect(await raw.networkSettings(policyId)).toEqual({
+      OpenUdpPort: { value: true, locked: false },
+      Nagentports: { value: [15000, 15001], locked: false },
+      [REAL.networkAgent.forceConnectionThroughDp]: { value: false, locked: false },
+    });
+    // The engine recorded the policy, so destroy removes everything the run made.
+    expectSuccess(await stack.destroy());
+    expect((await raw.call("UaControl.GetUpdateAgentsList")).pUasArr).toEqual([]);
+    await expect(
+      raw.policyId("Managed devices/Branch Milan", "Network Agent - push server"),
+    ).rejects.toThrow();
+  });
+});
+
 describe("generate: the first `pulumi up` of the generated program only adopts", () => {
   let emu: Emulator;
   let raw: RawKsc;
@@ -150,9 +211,9 @@ describe("generate: the first `pulumi up` of the generated program only adopts",
     });
     await raw.makeDp(await raw.hostId("milan-dp-02"), [milan], { PROPOSED_UaPushServerEnabled: true });
     const policy = await raw.addPolicy(milan, "Milan agents");
-    await raw.changePolicySection(policy, "PROPOSED_NAG_NETWORK", {
+    await raw.changePolicySection(policy, "86", {
       PROPOSED_UseDpForceConnection: policyValue(true, true),
-      PROPOSED_UseUdpPort: policyValue(false, false),
+      OpenUdpPort: policyValue(false, false),
     });
   });
 

@@ -64,8 +64,9 @@ export class InputError extends Error {
 export class KeyNameError extends Error {
   constructor(what: string, names: string[]) {
     super(
-      `this server has no ${what} named ${names.map((n) => quote(n)).join(", ")}. Some of the KSC key names ` +
-        "pulumi-ksc uses are placeholders, because KSC does not document them: find this server's real names with " +
+      `this server has no ${what} named ${names.map((n) => quote(n)).join(", ")}. KSC does not document some of ` +
+        "the key names pulumi-ksc uses (its defaults for them are placeholders or names from public evidence, " +
+        "docs/ksc-key-names.md): find this server's real names with " +
         "`npx pulumi-ksc probe guided` and give them to the provider with `pulumi config set ksc:keyNamesFile " +
         '<file>` (README, "Using a real KSC server").',
     );
