@@ -40,6 +40,30 @@ function writesSince(emu: Emulator, before: Record<string, number>): string[] {
     .map(([method]) => method);
 }
 
+/** An emulator serving these key names (standing in for a real server) and a stack of the example on it. */
+interface NamedServer {
+  emu: Emulator;
+  raw: RawKsc;
+  dir: string;
+  stack: TestStack;
+}
+
+async function serverWithNames(names: object): Promise<NamedServer> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-ksc-onboarding-"));
+  fs.writeFileSync(path.join(dir, "server-names.json"), JSON.stringify(names));
+  const emu = await startEmulator({ port: 0, tls: false, keyNamesFile: path.join(dir, "server-names.json") });
+  const raw = await RawKsc.open(emu.url, emu.credentials);
+  const stack = await newStack(EXAMPLE, { config: kscConfig(emu) });
+  return { emu, raw, dir, stack };
+}
+
+async function closeServer(s: Partial<NamedServer>): Promise<void> {
+  await s.stack?.dispose();
+  await s.raw?.end();
+  await s.emu?.stop();
+  if (s.dir) fs.rmSync(s.dir, { recursive: true, force: true });
+}
+
 describe("a server whose undocumented key names differ: probe guided, then the example with the override file", () => {
   let emu: Emulator;
   let raw: RawKsc;
@@ -48,19 +72,10 @@ describe("a server whose undocumented key names differ: probe guided, then the e
   let overrideFile: string;
 
   beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-ksc-onboarding-"));
-    fs.writeFileSync(path.join(dir, "server-names.json"), JSON.stringify(REAL));
-    emu = await startEmulator({ port: 0, tls: false, keyNamesFile: path.join(dir, "server-names.json") });
-    raw = await RawKsc.open(emu.url, emu.credentials);
-    stack = await newStack(EXAMPLE, { config: kscConfig(emu) });
+    ({ emu, raw, dir, stack } = await serverWithNames(REAL));
   });
 
-  afterAll(async () => {
-    await stack?.dispose();
-    await raw?.end();
-    await emu?.stop();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => closeServer({ emu, raw, dir, stack }));
 
   test("1. without an override file, `pulumi up` fails and says to run the probe", async () => {
     const r = await stack.up(["--skip-preview"]);
@@ -133,33 +148,18 @@ describe("a server whose undocumented key names differ: probe guided, then the e
 });
 
 describe("a server whose force-connection setting has another name, in a real-looking section 86", () => {
-  let emu: Emulator;
-  let raw: RawKsc;
-  let dir: string;
-  let stack: TestStack;
+  let server: NamedServer;
 
   beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-ksc-onboarding-"));
-    fs.writeFileSync(
-      path.join(dir, "server-names.json"),
-      JSON.stringify({
-        networkAgent: { forceConnectionThroughDp: REAL.networkAgent.forceConnectionThroughDp },
-      }),
-    );
-    emu = await startEmulator({ port: 0, tls: false, keyNamesFile: path.join(dir, "server-names.json") });
-    raw = await RawKsc.open(emu.url, emu.credentials);
-    stack = await newStack(EXAMPLE, { config: kscConfig(emu) });
+    server = await serverWithNames({
+      networkAgent: { forceConnectionThroughDp: REAL.networkAgent.forceConnectionThroughDp },
+    });
   });
 
-  afterAll(async () => {
-    await stack?.dispose();
-    await raw?.end();
-    await emu?.stop();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => closeServer(server ?? {}));
 
   test("`pulumi up` fails on the policy's placeholder only, says to run the probe, and writes no setting", async () => {
-    const r = await stack.up(["--skip-preview"]);
+    const r = await server.stack.up(["--skip-preview"]);
     expect(r.code).not.toBe(0);
     const output = r.stdout + r.stderr;
     expect(output).toMatch(
@@ -167,24 +167,22 @@ describe("a server whose force-connection setting has another name, in a real-lo
     );
     expect(output).toMatch(/npx pulumi-ksc probe guided/);
     // The DP and its push server use names this server has: they were made.
-    const dpHost = await raw.hostId("milan-dp-01");
-    const info = (await raw.call("UaControl.GetUpdateAgentInfo", { wstrUaHostId: dpHost })).pUaInfo as Record<
-      string,
-      unknown
-    >;
+    const dpHost = await server.raw.hostId("milan-dp-01");
+    const info = (await server.raw.call("UaControl.GetUpdateAgentInfo", { wstrUaHostId: dpHost }))
+      .pUaInfo as Record<string, unknown>;
     expect(info.PROPOSED_UaPushServerEnabled).toBe(true);
     // The policy was made, but its section is as KSC made it: no placeholder variable, UDP settings untouched.
-    const policyId = await raw.policyId("Managed devices/Branch Milan", "Network Agent - push server");
-    expect(await raw.networkSettings(policyId)).toEqual({
+    const policyId = await server.raw.policyId("Managed devices/Branch Milan", "Network Agent - push server");
+    expect(await server.raw.networkSettings(policyId)).toEqual({
       OpenUdpPort: { value: true, locked: false },
       Nagentports: { value: [15000, 15001], locked: false },
       [REAL.networkAgent.forceConnectionThroughDp]: { value: false, locked: false },
     });
     // The engine recorded the policy, so destroy removes everything the run made.
-    expectSuccess(await stack.destroy());
-    expect((await raw.call("UaControl.GetUpdateAgentsList")).pUasArr).toEqual([]);
+    expectSuccess(await server.stack.destroy());
+    expect((await server.raw.call("UaControl.GetUpdateAgentsList")).pUasArr).toEqual([]);
     await expect(
-      raw.policyId("Managed devices/Branch Milan", "Network Agent - push server"),
+      server.raw.policyId("Managed devices/Branch Milan", "Network Agent - push server"),
     ).rejects.toThrow();
   });
 });
