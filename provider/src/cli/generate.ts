@@ -82,7 +82,9 @@ export function unverifiedNames(keys: KeyNames): string[] {
   const names = keys as unknown as Record<string, Record<string, string>>;
   return unconfirmedKeys()
     .filter((k) => names[k.group]?.[k.logical] === k.name)
-    .map((k) => `${k.group}.${k.logical} = ${k.name} (${k.status === "proposed" ? "placeholder" : "evidence"})`);
+    .map(
+      (k) => `${k.group}.${k.logical} = ${k.name} (${k.status === "proposed" ? "placeholder" : "evidence"})`,
+    );
 }
 
 /** Read what the program will declare. DPs are those whose scope includes a chosen group or one of its subgroups;

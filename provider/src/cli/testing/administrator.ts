@@ -67,7 +67,10 @@ export function administrator(
     "policy-force": () => toggle(na.forceConnectionThroughDp, true),
     // The console saves the UDP port as the first of the Network Agent's UDP ports, keeping the others.
     "policy-udp-port": async () => {
-      const ports = policyVal(await raw.policySection(ROOT_POLICY, na.networkSection), na.udpPort) as number[];
+      const ports = policyVal(
+        await raw.policySection(ROOT_POLICY, na.networkSection),
+        na.udpPort,
+      ) as number[];
       await raw.changePolicySection(ROOT_POLICY, na.networkSection, {
         [na.udpPort]: policyValue([15007, ...ports.slice(1)], false),
       });
