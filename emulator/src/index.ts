@@ -60,7 +60,7 @@ export interface EmulatorOptions {
   latencyMs?: number;
   faults?: FaultConfig;
   sessionTtlSeconds?: number;
-  /** alternative names for the PROPOSED keys (standing in for a real server) */
+  /** alternative names for the undocumented keys (standing in for a real server whose names differ) */
   keyNamesFile?: string;
   user?: string;
   password?: string;

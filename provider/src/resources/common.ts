@@ -58,8 +58,9 @@ export class InputError extends Error {
 }
 
 /**
- * A KSC key name pulumi-ksc uses is not on this server. The names KSC does not document are PROPOSED placeholders
- * (../ksc/keys.ts); a real server needs its own names, found with the probe and given in an override file.
+ * A KSC key name pulumi-ksc uses is not on this server. The names KSC does not document are placeholders or names
+ * from public evidence (../ksc/keys.ts, docs/ksc-key-names.md); a real server may need its own names, found with
+ * the probe and given in an override file.
  */
 export class KeyNameError extends Error {
   constructor(what: string, names: string[]) {
