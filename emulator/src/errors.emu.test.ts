@@ -425,7 +425,7 @@ describe("Policy and SsContents errors", () => {
       wstrID: id,
       wstrProduct: "1103",
       wstrVersion: "1.0.0.0",
-      wstrSection: "PROPOSED_NAG_NETWORK",
+      wstrSection: "86",
     };
     const val = (v: unknown, locked: unknown = false): unknown => ({
       type: "params",
@@ -443,7 +443,7 @@ describe("Policy and SsContents errors", () => {
       1125,
     );
     expectError(
-      await s.call("SsContents.Ss_Add", { ...w, pNewData: { PROPOSED_UseUdpPort: val(true) } }),
+      await s.call("SsContents.Ss_Add", { ...w, pNewData: { OpenUdpPort: val(true) } }),
       "KLSTD",
       1193,
     );
@@ -462,22 +462,35 @@ describe("Policy and SsContents errors", () => {
         1189,
       );
     }
-    // the proposed NA keys: policy format and value types
+    // the NA network keys: policy format and value types (the UDP ports are an array of int)
     expectError(
-      await s.call("SsContents.Ss_Replace", { ...w, pNewData: { PROPOSED_UseUdpPort: false } }),
+      await s.call("SsContents.Ss_Replace", { ...w, pNewData: { OpenUdpPort: false } }),
       "KLSTD",
       1192,
     );
     expectError(
       await s.call("SsContents.Ss_Replace", {
         ...w,
-        pNewData: { PROPOSED_UdpPort: val({ type: "long", value: 15000 }) },
+        pNewData: { Nagentports: val([{ type: "long", value: 15000 }]) },
       }),
       "KLSTD",
       1192,
     );
     expectError(
-      await s.call("SsContents.Ss_Replace", { ...w, pNewData: { PROPOSED_UdpPort: val(0) } }),
+      await s.call("SsContents.Ss_Replace", { ...w, pNewData: { Nagentports: val(15000) } }),
+      "KLSTD",
+      1192,
+    );
+    expectError(
+      await s.call("SsContents.Ss_Replace", {
+        ...w,
+        pNewData: { Nagentports: val([15000, { type: "long", value: 15001 }]) },
+      }),
+      "KLSTD",
+      1192,
+    );
+    expectError(
+      await s.call("SsContents.Ss_Replace", { ...w, pNewData: { Nagentports: val([15000, 0]) } }),
       "KLSTD",
       1189,
     );
@@ -497,8 +510,8 @@ describe("Policy and SsContents errors", () => {
     // Nothing was recorded: apply changes nothing.
     await s.ok("SsContents.Ss_Apply", { wstrID: id });
     expect((await s.ok("SsContents.Ss_Read", w)).PxgRetVal).toEqual({
-      PROPOSED_UseUdpPort: val(true),
-      PROPOSED_UdpPort: val(15000),
+      OpenUdpPort: val(true),
+      Nagentports: val([15000, 15001]),
       PROPOSED_UseDpForceConnection: val(false),
     });
     await s.ok("SsContents.Ss_Release", { wstrID: id });

@@ -162,20 +162,20 @@ test("GetHostInfo, UpdateHost of the keep-connection flag, AddGroup, MoveHostsTo
   const id = dp.KLHST_WKS_HOSTNAME as string;
   const info = await s.ok("HostGroup.GetHostInfo", {
     strHostName: id,
-    pFields2Return: ["KLHST_WKS_DN", "PROPOSED_HostKeepConnection", "KLHST_WKS_CREATED"],
+    pFields2Return: ["KLHST_WKS_DN", "KLHST_WKS_KEEP_CONNECTION", "KLHST_WKS_CREATED"],
   });
   expect(info).toEqual({
     PxgRetVal: {
       KLHST_WKS_DN: "rome-dp-01",
-      PROPOSED_HostKeepConnection: false,
+      KLHST_WKS_KEEP_CONNECTION: false,
       KLHST_WKS_CREATED: { type: "datetime", value: expect.stringMatching(/Z$/) },
     },
   });
-  await s.ok("HostGroup.UpdateHost", { strHostName: id, pInfo: { PROPOSED_HostKeepConnection: true } });
-  expect(await find("HostGroup.FindHosts", "(PROPOSED_HostKeepConnection = 1)", ["KLHST_WKS_DN"])).toEqual([
+  await s.ok("HostGroup.UpdateHost", { strHostName: id, pInfo: { KLHST_WKS_KEEP_CONNECTION: true } });
+  expect(await find("HostGroup.FindHosts", "(KLHST_WKS_KEEP_CONNECTION = 1)", ["KLHST_WKS_DN"])).toEqual([
     { KLHST_WKS_DN: "rome-dp-01" },
   ]);
-  await s.ok("HostGroup.UpdateHost", { strHostName: id, pInfo: { PROPOSED_HostKeepConnection: false } });
+  await s.ok("HostGroup.UpdateHost", { strHostName: id, pInfo: { KLHST_WKS_KEEP_CONNECTION: false } });
 
   const gid = (await s.ok("HostGroup.AddGroup", { pInfo: { name: "Branch Genoa", parentId: 0 } }))
     .PxgRetVal as number;

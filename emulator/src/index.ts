@@ -31,7 +31,12 @@ import { statusText } from "./status";
 
 export type { FaultConfig, TransientKind } from "./faults";
 export type { KeyNames } from "./keys";
-export { PROPOSED_KEY_NAMES, PROPOSED_SERVES_HOST_AS_PUSH_SERVER } from "./keys";
+export {
+  DEFAULT_KEY_NAMES,
+  DEFAULT_KEYS,
+  DEFAULT_NETWORK_AGENT_UDP_PORTS,
+  PROPOSED_SERVES_HOST_AS_PUSH_SERVER,
+} from "./keys";
 export type { SeedOption } from "./seed";
 export type { StatusReport } from "./status";
 
@@ -55,7 +60,7 @@ export interface EmulatorOptions {
   latencyMs?: number;
   faults?: FaultConfig;
   sessionTtlSeconds?: number;
-  /** alternative names for the PROPOSED keys (standing in for a real server) */
+  /** alternative names for the undocumented keys (standing in for a real server whose names differ) */
   keyNamesFile?: string;
   user?: string;
   password?: string;

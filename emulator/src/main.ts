@@ -17,7 +17,7 @@ const USAGE = `usage: ksc-emulator [options]
   --drop-rate R              probability of "apply the change, then drop the response"
   --fault-seed N             seed of the fault sequence
   --session-ttl N            sessions expire N seconds after opening
-  --key-names-file FILE      alternative names for the PROPOSED keys
+  --key-names-file FILE      alternative names for the undocumented keys
 Environment: KSC_EMU_PORT, KSC_EMU_LATENCY_MS, KSC_EMU_FAULT_RATE, KSC_EMU_RESET_RATE, KSC_EMU_DROP_RATE,
 KSC_EMU_FAULT_SEED, KSC_EMU_SESSION_TTL, KSC_EMU_STATE_FILE, KSC_EMU_KEY_NAMES_FILE (flags win).`;
 

@@ -60,7 +60,7 @@ async function scenario(emu: RunningEmulator): Promise<{ read: (s: RawSession) =
   ).PxgRetVal;
   const h = (await s.ok("Policy.GetPolicyContents", { nPolicy: pid, nRevisionId: 0, nLifeTime: 0 }))
     .PxgRetVal;
-  const w = { wstrID: h, wstrProduct: "1103", wstrVersion: "1.0.0.0", wstrSection: "PROPOSED_NAG_NETWORK" };
+  const w = { wstrID: h, wstrProduct: "1103", wstrVersion: "1.0.0.0", wstrSection: "86" };
   await s.ok("SsContents.Ss_Update", {
     ...w,
     pNewData: {
@@ -80,7 +80,7 @@ async function scenario(emu: RunningEmulator): Promise<{ read: (s: RawSession) =
       dp: await r.ok("UaControl.GetUpdateAgentInfo", { wstrUaHostId: dp }),
       keep: await r.ok("HostGroup.GetHostInfo", {
         strHostName: dp,
-        pFields2Return: ["PROPOSED_HostKeepConnection"],
+        pFields2Return: ["KLHST_WKS_KEEP_CONNECTION"],
       }),
       group: await r.ok("HostGroup.GetGroupId", { nParent: root, strName: "Branch Turin" }),
       policy: await r.ok("Policy.GetPolicyData", { nPolicy: pid }),

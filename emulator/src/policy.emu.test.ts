@@ -100,11 +100,11 @@ test("a new NA policy has the default network section; another product's policy 
     wstrID: h,
     wstrProduct: "1103",
     wstrVersion: "1.0.0.0",
-    wstrSection: "PROPOSED_NAG_NETWORK",
+    wstrSection: "86",
   });
   expect(read.PxgRetVal).toEqual({
-    PROPOSED_UseUdpPort: val(true),
-    PROPOSED_UdpPort: val(15000),
+    OpenUdpPort: val(true),
+    Nagentports: val([15000, 15001]),
     PROPOSED_UseDpForceConnection: val(false),
   });
   const kes = (
@@ -129,35 +129,35 @@ test("SsContents writes are invisible (to other handles and the status page) unt
     .PxgRetVal;
   const reader = (await s.ok("Policy.GetPolicyContents", { nPolicy: 1, nRevisionId: 0, nLifeTime: 0 }))
     .PxgRetVal;
-  const w = { wstrProduct: "1103", wstrVersion: "1.0.0.0", wstrSection: "PROPOSED_NAG_NETWORK" };
+  const w = { wstrProduct: "1103", wstrVersion: "1.0.0.0", wstrSection: "86" };
   await s.ok("SsContents.Ss_Update", {
     ...w,
     wstrID: writer,
-    pNewData: { PROPOSED_UdpPort: val(15500, true) },
+    pNewData: { Nagentports: val([15500, 15001], true) },
   });
   // The writer sees its own change; the reader does not.
   expect(
     ((await s.ok("SsContents.Ss_Read", { ...w, wstrID: writer })).PxgRetVal as Record<string, unknown>)
-      .PROPOSED_UdpPort,
-  ).toEqual(val(15500, true));
+      .Nagentports,
+  ).toEqual(val([15500, 15001], true));
   expect(
     ((await s.ok("SsContents.Ss_Read", { ...w, wstrID: reader })).PxgRetVal as Record<string, unknown>)
-      .PROPOSED_UdpPort,
-  ).toEqual(val(15000));
-  expect(emu.statusText()).toContain("PROPOSED_UdpPort = 15000 (unlocked)");
+      .Nagentports,
+  ).toEqual(val([15000, 15001]));
+  expect(emu.statusText()).toContain("Nagentports = [15000, 15001] (unlocked)");
   await s.ok("SsContents.Ss_Apply", { wstrID: writer });
   expect(
     ((await s.ok("SsContents.Ss_Read", { ...w, wstrID: reader })).PxgRetVal as Record<string, unknown>)
-      .PROPOSED_UdpPort,
-  ).toEqual(val(15500, true));
-  expect(emu.statusText()).toContain("PROPOSED_UdpPort = 15500 (locked)");
+      .Nagentports,
+  ).toEqual(val([15500, 15001], true));
+  expect(emu.statusText()).toContain("Nagentports = [15500, 15001] (locked)");
   // Releasing without Apply drops pending writes.
-  await s.ok("SsContents.Ss_Update", { ...w, wstrID: writer, pNewData: { PROPOSED_UdpPort: val(16000) } });
+  await s.ok("SsContents.Ss_Update", { ...w, wstrID: writer, pNewData: { Nagentports: val([16000]) } });
   await s.ok("SsContents.Ss_Release", { wstrID: writer });
   expect(
     ((await s.ok("SsContents.Ss_Read", { ...w, wstrID: reader })).PxgRetVal as Record<string, unknown>)
-      .PROPOSED_UdpPort,
-  ).toEqual(val(15500, true));
+      .Nagentports,
+  ).toEqual(val([15500, 15001], true));
   await s.ok("SsContents.Ss_Release", { wstrID: reader });
 });
 

@@ -64,9 +64,9 @@ describe("two push-server DPs in one group", () => {
     for (const dp of [dp1, dp2]) {
       const info = await s.ok("HostGroup.GetHostInfo", {
         strHostName: dp,
-        pFields2Return: ["PROPOSED_HostKeepConnection"],
+        pFields2Return: ["KLHST_WKS_KEEP_CONNECTION"],
       });
-      expect(info).toEqual({ PxgRetVal: { PROPOSED_HostKeepConnection: true } });
+      expect(info).toEqual({ PxgRetVal: { KLHST_WKS_KEEP_CONNECTION: true } });
     }
   });
 

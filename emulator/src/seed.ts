@@ -1,7 +1,7 @@
 // The seeded inventory: a small company (default) or N sites × M devices for load tests.
 import { createHash } from "crypto";
 import { KParams, KValue, params } from "./codec";
-import { KeyNames } from "./keys";
+import { DEFAULT_NETWORK_AGENT_UDP_PORTS, KeyNames } from "./keys";
 import { Group, Host, Policy, State, Storage } from "./state";
 
 export type SeedOption = "default" | { sites: number; devicesPerSite: number };
@@ -20,16 +20,17 @@ export function policyValue(value: KValue, locked = false): KParams {
   return params({ KLPRSS_Val: value, KLPRSS_Mnd: locked });
 }
 
-/** What a new Network Agent policy contains: the proposed network section plus a few documented ones. */
+/** What a new Network Agent policy contains: the Network Agent's main section with the network settings (names from
+ *  keys.ts: evidence and placeholders, or the key-names file's) plus a few documented sections. */
 export function networkAgentPolicyDefaults(keys: KeyNames): Storage {
   const na = keys.networkAgent;
   const sections = new Map<string, KParams>([
-    // PROPOSED section and keys (reference §5.3), defaults as in the UI.
+    // The network settings, defaults as in the UI; the UDP port is the first of the Network Agent's UDP ports.
     [
       na.networkSection,
       params({
         [na.useUdpPort]: policyValue(true),
-        [na.udpPort]: policyValue(15000),
+        [na.udpPort]: policyValue([...DEFAULT_NETWORK_AGENT_UDP_PORTS]),
         [na.forceConnectionThroughDp]: policyValue(false),
       }),
     ],

@@ -130,9 +130,9 @@ test("§10: resolve a host, register a push-server DP, modify, set the NA policy
   // Turning the push server on turned on the host's keep-connection flag.
   const hostInfo = await s.ok("HostGroup.GetHostInfo", {
     strHostName: hostId,
-    pFields2Return: ["KLHST_WKS_DN", "PROPOSED_HostKeepConnection"],
+    pFields2Return: ["KLHST_WKS_DN", "KLHST_WKS_KEEP_CONNECTION"],
   });
-  expect(hostInfo).toEqual({ PxgRetVal: { KLHST_WKS_DN: "milan-dp-01", PROPOSED_HostKeepConnection: true } });
+  expect(hostInfo).toEqual({ PxgRetVal: { KLHST_WKS_DN: "milan-dp-01", KLHST_WKS_KEEP_CONNECTION: true } });
 
   // Overlay and modify with the full object: new port and a second scope group.
   const ho = (await s.ok("HostGroup.GetGroupId", { nParent: root.PxgRetVal, strName: "Head Office" }))
@@ -204,20 +204,20 @@ test("§10: resolve a host, register a push-server DP, modify, set the NA policy
   expect(
     await s.ok("SsContents.SS_GetNames", { wstrID: ssid, wstrProduct: "1103", wstrVersion: "1.0.0.0" }),
   ).toEqual({
-    PxgRetVal: expect.arrayContaining(["PROPOSED_NAG_NETWORK", "KLNAG_SVCPRT"]),
+    PxgRetVal: expect.arrayContaining(["86", "KLNAG_SVCPRT"]),
   });
   const where = {
     wstrID: ssid,
     wstrProduct: "1103",
     wstrVersion: "1.0.0.0",
-    wstrSection: "PROPOSED_NAG_NETWORK",
+    wstrSection: "86",
   };
   expect(
     await s.ok("SsContents.Ss_Replace", {
       ...where,
       pNewData: {
         PROPOSED_UseDpForceConnection: { type: "params", value: { KLPRSS_Val: true, KLPRSS_Mnd: true } },
-        PROPOSED_UseUdpPort: { type: "params", value: { KLPRSS_Val: false, KLPRSS_Mnd: false } },
+        OpenUdpPort: { type: "params", value: { KLPRSS_Val: false, KLPRSS_Mnd: false } },
       },
     }),
   ).toEqual({});
@@ -228,8 +228,8 @@ test("§10: resolve a host, register a push-server DP, modify, set the NA policy
     .PxgRetVal;
   expect(await s.ok("SsContents.Ss_Read", { ...where, wstrID: h2 })).toEqual({
     PxgRetVal: {
-      PROPOSED_UseUdpPort: { type: "params", value: { KLPRSS_Val: false, KLPRSS_Mnd: false } },
-      PROPOSED_UdpPort: { type: "params", value: { KLPRSS_Val: 15000, KLPRSS_Mnd: false } },
+      OpenUdpPort: { type: "params", value: { KLPRSS_Val: false, KLPRSS_Mnd: false } },
+      Nagentports: { type: "params", value: { KLPRSS_Val: [15000, 15001], KLPRSS_Mnd: false } },
       PROPOSED_UseDpForceConnection: { type: "params", value: { KLPRSS_Val: true, KLPRSS_Mnd: true } },
     },
   });

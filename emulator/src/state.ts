@@ -23,7 +23,7 @@ export interface Host {
   status: number;
   instanceId: string;
   nagVersion: string;
-  /** PROPOSED host flag "Do not disconnect from the Administration Server" */
+  /** host flag "Do not disconnect from the Administration Server" (its name: keys.ts) */
   keepConnection: boolean;
   created: string;
   fromUnassigned: boolean;

@@ -113,7 +113,7 @@ describe("multi-site: two sites, two push-server DPs each, a Network Agent polic
         network: {
           [CONSOLE_KEYS.forceConnectionThroughDp]: { value: true, locked: true },
           [CONSOLE_KEYS.useUdpPort]: { value: false, locked: false },
-          [CONSOLE_KEYS.udpPort]: { value: 15000, locked: false },
+          [CONSOLE_KEYS.udpPort]: { value: [15000, 15001], locked: false },
         },
       });
     }

@@ -63,7 +63,7 @@ describe("push-server-basic: a branch DP running a push server, and the branch's
       network: {
         [CONSOLE_KEYS.forceConnectionThroughDp]: { value: true, locked: true },
         [CONSOLE_KEYS.useUdpPort]: { value: false, locked: false },
-        [CONSOLE_KEYS.udpPort]: { value: 15000, locked: false },
+        [CONSOLE_KEYS.udpPort]: { value: [15000, 15001], locked: false },
       },
     });
     expect(inConsole.distributionPoints).toEqual([

@@ -1,11 +1,15 @@
 // Onboarding a real console, under the real engine (issue: probe and generate).
 //
-// 1. A "real server" whose undocumented key names differ from our PROPOSED placeholders (the emulator started with
+// 1. A "real server" whose undocumented key names all differ from the provider's defaults (the emulator started with
 //    other names): `pulumi up` of examples/push-server-basic fails and tells the user to run the probe; `probe
 //    guided`, driven by an administrator making each asked-for change with raw API calls, writes the override file;
 //    with `ksc:keyNamesFile` set to it, the example's lifecycle passes unchanged.
-// 2. `generate` against a console holding DPs, push servers and a policy made by raw API calls: the first `pulumi up`
-//    of the generated program only adopts (no write reaches the console) and `preview --expect-no-changes` exits 0.
+// 2. A server where the default names hold (the names from evidence: section "86", OpenUdpPort, Nagentports) except
+//    the force-connection setting, still a placeholder: `pulumi up` makes the DP and its push server, and the policy
+//    fails with the message pointing to the probe, without creating a meaningless variable or writing the others.
+// 3. `generate` against a console with the default names, holding DPs, push servers and a policy made by raw API
+//    calls: the first `pulumi up` of the generated program only adopts (no write reaches the console) and
+//    `preview --expect-no-changes` exits 0.
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -36,6 +40,30 @@ function writesSince(emu: Emulator, before: Record<string, number>): string[] {
     .map(([method]) => method);
 }
 
+/** An emulator serving these key names (standing in for a real server) and a stack of the example on it. */
+interface NamedServer {
+  emu: Emulator;
+  raw: RawKsc;
+  dir: string;
+  stack: TestStack;
+}
+
+async function serverWithNames(names: object): Promise<NamedServer> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-ksc-onboarding-"));
+  fs.writeFileSync(path.join(dir, "server-names.json"), JSON.stringify(names));
+  const emu = await startEmulator({ port: 0, tls: false, keyNamesFile: path.join(dir, "server-names.json") });
+  const raw = await RawKsc.open(emu.url, emu.credentials);
+  const stack = await newStack(EXAMPLE, { config: kscConfig(emu) });
+  return { emu, raw, dir, stack };
+}
+
+async function closeServer(s: Partial<NamedServer>): Promise<void> {
+  await s.stack?.dispose();
+  await s.raw?.end();
+  await s.emu?.stop();
+  if (s.dir) fs.rmSync(s.dir, { recursive: true, force: true });
+}
+
 describe("a server whose undocumented key names differ: probe guided, then the example with the override file", () => {
   let emu: Emulator;
   let raw: RawKsc;
@@ -44,19 +72,10 @@ describe("a server whose undocumented key names differ: probe guided, then the e
   let overrideFile: string;
 
   beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-ksc-onboarding-"));
-    fs.writeFileSync(path.join(dir, "server-names.json"), JSON.stringify(REAL));
-    emu = await startEmulator({ port: 0, tls: false, keyNamesFile: path.join(dir, "server-names.json") });
-    raw = await RawKsc.open(emu.url, emu.credentials);
-    stack = await newStack(EXAMPLE, { config: kscConfig(emu) });
+    ({ emu, raw, dir, stack } = await serverWithNames(REAL));
   });
 
-  afterAll(async () => {
-    await stack?.dispose();
-    await raw?.end();
-    await emu?.stop();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => closeServer({ emu, raw, dir, stack }));
 
   test("1. without an override file, `pulumi up` fails and says to run the probe", async () => {
     const r = await stack.up(["--skip-preview"]);
@@ -128,6 +147,46 @@ describe("a server whose undocumented key names differ: probe guided, then the e
   });
 });
 
+describe("a server whose force-connection setting has another name, in a real-looking section 86", () => {
+  let server: NamedServer;
+
+  beforeAll(async () => {
+    server = await serverWithNames({
+      networkAgent: { forceConnectionThroughDp: REAL.networkAgent.forceConnectionThroughDp },
+    });
+  });
+
+  afterAll(() => closeServer(server ?? {}));
+
+  test("`pulumi up` fails on the policy's placeholder only, says to run the probe, and writes no setting", async () => {
+    const r = await server.stack.up(["--skip-preview"]);
+    expect(r.code).not.toBe(0);
+    const output = r.stdout + r.stderr;
+    expect(output).toMatch(
+      /no Network Agent policy setting \(section "86"\) named "PROPOSED_UseDpForceConnection"/,
+    );
+    expect(output).toMatch(/npx pulumi-ksc probe guided/);
+    // The DP and its push server use names this server has: they were made.
+    const dpHost = await server.raw.hostId("milan-dp-01");
+    const info = (await server.raw.call("UaControl.GetUpdateAgentInfo", { wstrUaHostId: dpHost }))
+      .pUaInfo as Record<string, unknown>;
+    expect(info.PROPOSED_UaPushServerEnabled).toBe(true);
+    // The policy was made, but its section is as KSC made it: no placeholder variable, UDP settings untouched.
+    const policyId = await server.raw.policyId("Managed devices/Branch Milan", "Network Agent - push server");
+    expect(await server.raw.networkSettings(policyId)).toEqual({
+      OpenUdpPort: { value: true, locked: false },
+      Nagentports: { value: [15000, 15001], locked: false },
+      [REAL.networkAgent.forceConnectionThroughDp]: { value: false, locked: false },
+    });
+    // The engine recorded the policy, so destroy removes everything the run made.
+    expectSuccess(await server.stack.destroy());
+    expect((await server.raw.call("UaControl.GetUpdateAgentsList")).pUasArr).toEqual([]);
+    await expect(
+      server.raw.policyId("Managed devices/Branch Milan", "Network Agent - push server"),
+    ).rejects.toThrow();
+  });
+});
+
 describe("generate: the first `pulumi up` of the generated program only adopts", () => {
   let emu: Emulator;
   let raw: RawKsc;
@@ -150,9 +209,9 @@ describe("generate: the first `pulumi up` of the generated program only adopts",
     });
     await raw.makeDp(await raw.hostId("milan-dp-02"), [milan], { PROPOSED_UaPushServerEnabled: true });
     const policy = await raw.addPolicy(milan, "Milan agents");
-    await raw.changePolicySection(policy, "PROPOSED_NAG_NETWORK", {
+    await raw.changePolicySection(policy, "86", {
       PROPOSED_UseDpForceConnection: policyValue(true, true),
-      PROPOSED_UseUdpPort: policyValue(false, false),
+      OpenUdpPort: policyValue(false, false),
     });
   });
 

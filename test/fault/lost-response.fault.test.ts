@@ -83,7 +83,7 @@ function problems(s: ConsoleSnapshot, d: Declared): string[] {
   if (d.policy) {
     const p = naPoliciesNamed(s, group, d.policyName)[0];
     const force = p && setting(p, "PROPOSED_UseDpForceConnection");
-    const udp = p && setting(p, "PROPOSED_UseUdpPort");
+    const udp = p && setting(p, "OpenUdpPort");
     if (!p) out.push(`no policy named ${d.policyName}`);
     else if (
       force?.value !== true ||

@@ -26,18 +26,20 @@ import {
 export * from "./wire";
 
 /**
- * Names of the settings no public source names yet: the PROPOSED placeholders of the reference (§3.5, §5.3),
- * which the emulator implements by default. Written here on purpose instead of imported from the provider, so a
- * wrong name in the provider shows up as a console that does not hold what was declared.
+ * Names of the settings no Open API page documents, as the emulator implements them by default: names that rest
+ * on public evidence (the host flag, the Network Agent's main section "86" and two of its keys) and PROPOSED
+ * placeholders for the rest (docs/ksc-key-names.md). Written here on purpose instead of imported from the
+ * provider, so a wrong name in the provider shows up as a console that does not hold what was declared.
  */
 export const CONSOLE_KEYS = {
   pushServerEnabled: "PROPOSED_UaPushServerEnabled",
   pushServerPort: "PROPOSED_UaPushServerPort",
   pushServerRemoteAddress: "PROPOSED_UaPushServerRemoteAddress",
-  keepConnection: "PROPOSED_HostKeepConnection",
-  networkSection: "PROPOSED_NAG_NETWORK",
-  useUdpPort: "PROPOSED_UseUdpPort",
-  udpPort: "PROPOSED_UdpPort",
+  keepConnection: "KLHST_WKS_KEEP_CONNECTION",
+  networkSection: "86",
+  useUdpPort: "OpenUdpPort",
+  /** An array of int: the Network Agent's UDP ports, the first is the "UDP port number". */
+  udpPort: "Nagentports",
   forceConnectionThroughDp: "PROPOSED_UseDpForceConnection",
 } as const;
 

@@ -168,15 +168,16 @@ export class SsContentsModel {
   }
 
   /**
-   * The NA network keys must arrive in policy format with the right value type (§4.4, §5.3): a client that
-   * sends a bare value or a long for the int UDP port gets an error here, as it would from a typed store.
+   * The NA network keys must arrive in policy format with the right value type (docs/ksc-key-names.md): a client
+   * that sends a bare value, a long where an int belongs, or a single port where the array of UDP ports belongs
+   * gets an error here, as it would from a typed store.
    */
   private checkKnownValues(op: SsOp & { data: KParams }): void {
     const na = this.b.keys.networkAgent;
     if (op.section !== na.networkSection || op.op === "delete") return;
-    const types: Record<string, "bool" | "int"> = {
+    const types: Record<string, "bool" | "ports"> = {
       [na.useUdpPort]: "bool",
-      [na.udpPort]: "int",
+      [na.udpPort]: "ports",
       [na.forceConnectionThroughDp]: "bool",
     };
     for (const [k, v] of op.data.map) {
@@ -193,11 +194,15 @@ export class SsContentsModel {
       if (type === "bool" && typeof val !== "boolean") {
         throw new BadFormat(`pNewData.${k}.KLPRSS_Val: expected boolean, got ${typeName(val)}`);
       }
-      if (type === "int") {
-        if (typeof val !== "number")
-          throw new BadFormat(`pNewData.${k}.KLPRSS_Val: expected int, got ${typeName(val)}`);
-        if (val < 1 || val > 65535)
-          throw new InvalidArgument(`pNewData.${k}.KLPRSS_Val: port ${val} is outside 1..65535`);
+      if (type === "ports") {
+        if (!Array.isArray(val))
+          throw new BadFormat(`pNewData.${k}.KLPRSS_Val: expected an array of int, got ${typeName(val)}`);
+        val.forEach((port, i) => {
+          if (typeof port !== "number")
+            throw new BadFormat(`pNewData.${k}.KLPRSS_Val[${i}]: expected int, got ${typeName(port)}`);
+          if (port < 1 || port > 65535)
+            throw new InvalidArgument(`pNewData.${k}.KLPRSS_Val[${i}]: port ${port} is outside 1..65535`);
+        });
       }
       if (mnd !== undefined && typeof mnd !== "boolean") {
         throw new BadFormat(`pNewData.${k}.KLPRSS_Mnd: expected boolean, got ${typeName(mnd)}`);

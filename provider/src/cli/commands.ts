@@ -46,8 +46,10 @@ const PROBE_HELP = `Usage: pulumi-ksc probe <snapshot|diff|guided> [options]
   guided     walk through the discovery of the real key names and write the override file
 
 The names KSC uses for "Run push server", "Push server port", "Do not disconnect from the Administration
-Server" and the Network Agent network settings are not publicly documented; pulumi-ksc ships placeholders
-(PROPOSED_…). \`probe guided\` finds the real ones on your server in a few minutes.
+Server" and the Network Agent network settings are not publicly documented; pulumi-ksc ships names from public
+evidence for some (KLHST_WKS_KEEP_CONNECTION, section 86 with OpenUdpPort and Nagentports) and placeholders
+(PROPOSED_…) for the rest. \`probe guided\` finds the real ones on your server in a few minutes and says which
+defaults it confirmed or corrected.
 
 ${EXIT_CODES_HELP}`;
 

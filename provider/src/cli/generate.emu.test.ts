@@ -72,14 +72,14 @@ beforeAll(async () => {
   await raw.makeDp(hosts.shared, [milanWs]);
 
   const milanPolicy = await raw.addPolicy(milan, "Milan agents");
-  await raw.changePolicySection(milanPolicy, "PROPOSED_NAG_NETWORK", {
+  await raw.changePolicySection(milanPolicy, "86", {
     PROPOSED_UseDpForceConnection: policyValue(true, true),
-    PROPOSED_UseUdpPort: policyValue(false, false),
-    PROPOSED_UdpPort: policyValue(15001, true),
+    OpenUdpPort: policyValue(false, false),
+    Nagentports: policyValue([15001, 15002], true),
   });
   await raw.addPolicy(rome, "Rome agents");
   const legacy = await raw.addPolicy(rome, "Rome legacy");
-  await raw.deletePolicySection(legacy, "PROPOSED_NAG_NETWORK");
+  await raw.deletePolicySection(legacy, "86");
 });
 
 afterAll(async () => {

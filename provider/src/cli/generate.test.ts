@@ -225,9 +225,12 @@ test("literals and slugs", () => {
   expect(slug("***")).toBe("x");
 });
 
-test("placeholder names in use are reported, real ones are not", () => {
-  expect(unverifiedNames(resolveKeyNames({}))).toContain(
-    "dp.pushServerEnabled = PROPOSED_UaPushServerEnabled",
+test("placeholder and evidence names in use are reported, names from an override file are not", () => {
+  expect(unverifiedNames(resolveKeyNames({}))).toEqual(
+    expect.arrayContaining([
+      "dp.pushServerEnabled = PROPOSED_UaPushServerEnabled (placeholder)",
+      "networkAgent.udpPort = Nagentports (evidence)",
+    ]),
   );
   const real = resolveKeyNames({
     dp: { pushServerEnabled: "A", pushServerPort: "B", pushServerRemoteAddress: "C" },

@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { KscParams } from "../ksc/api";
 import { isNotFound } from "../ksc/errors";
-import { KeyNames, proposedKeys } from "../ksc/keys";
+import { KeyNames, unconfirmedKeys } from "../ksc/keys";
 import {
   InputError,
   isParams,
@@ -77,12 +77,15 @@ function within(path: string, ancestor: string): boolean {
   return p === a || p.startsWith(`${a}/`);
 }
 
-/** Names in use that are still the PROPOSED placeholders (reference §3.5, §5.3). */
+/** Names in use that are still defaults no Open API page confirms: placeholders, or names that rest on evidence
+ *  (docs/ksc-key-names.md). */
 export function unverifiedNames(keys: KeyNames): string[] {
   const names = keys as unknown as Record<string, Record<string, string>>;
-  return proposedKeys()
-    .filter((p) => names[p.group]?.[p.logical] === p.name)
-    .map((p) => `${p.group}.${p.logical} = ${p.name}`);
+  return unconfirmedKeys()
+    .filter((k) => names[k.group]?.[k.logical] === k.name)
+    .map(
+      (k) => `${k.group}.${k.logical} = ${k.name} (${k.status === "proposed" ? "placeholder" : "evidence"})`,
+    );
 }
 
 /** Read what the program will declare. DPs are those whose scope includes a chosen group or one of its subgroups;
@@ -106,7 +109,7 @@ export async function readEstate(
   const unverified = unverifiedNames(keys);
   if (unverified.length > 0) {
     estate.warnings.push(
-      `these key names are unverified placeholders (${unverified.join(", ")}); against a real KSC server, find the real ones with \`pulumi-ksc probe guided\` and use the override file, or push-server and policy settings will be missing`,
+      `these key names are not confirmed on this server (${unverified.join(", ")}): placeholders no server has, and names that rest on public evidence only; against a real KSC server, check them with \`pulumi-ksc probe guided\` and use the override file, or push-server and policy settings may be missing`,
     );
   }
 
@@ -156,7 +159,7 @@ export async function readEstate(
       const missing: string[] = [];
       for (const s of networkAgentPolicy.NA_SETTINGS) {
         const v = section && readPolicyValue(keys, section, s.key(keys));
-        const value = v && (s.kind === "int" ? kscNumber(v.value) : kscBoolean(v.value));
+        const value = v && networkAgentPolicy.settingValue(s, v.value);
         if (!v || value === undefined) missing.push(`${s.name} (key ${s.key(keys)})`);
         else (inputs as unknown as Record<string, unknown>)[s.name] = { value, locked: v.locked };
       }

@@ -1,4 +1,4 @@
-// probe guided against an emulator that uses other key names than the PROPOSED ones (standing in for a real
+// probe guided against an emulator that uses other key names than the provider's defaults (standing in for a real
 // server). A test prompter plays the administrator: at each prompt it makes the asked-for change with raw API calls.
 import * as fs from "fs";
 import * as os from "os";
@@ -9,7 +9,7 @@ import { EXIT } from "./exitCodes";
 import { GuidedReport } from "./guided";
 import { main } from "./main";
 import { recordingIo } from "./testing/io";
-import { REAL, administrator as playAdministrator } from "./testing/administrator";
+import { EVIDENCE_RIGHT, REAL, administrator as playAdministrator } from "./testing/administrator";
 import { RawKsc, WRITE_METHOD, long } from "../../../tools/testing/raw-ksc";
 
 jest.setTimeout(60_000);
@@ -28,9 +28,10 @@ const env = () => ({
 const administrator = (mischief?: Parameters<typeof playAdministrator>[2]) =>
   playAdministrator(raw, dpHost, mischief);
 
-async function freshEmulator(): Promise<void> {
+async function freshEmulator(namesFile = "server-names.json"): Promise<void> {
+  await raw?.end();
   await emu?.stop();
-  emu = await startEmulator({ port: 0, tls: false, keyNamesFile: path.join(dir, "server-names.json") });
+  emu = await startEmulator({ port: 0, tls: false, keyNamesFile: path.join(dir, namesFile) });
   raw = await RawKsc.open(emu.url, emu.credentials);
   dpHost = await raw.hostId("milan-dp-01");
   await raw.makeDp(dpHost, [await raw.groupId("Branch Milan")]);
@@ -39,6 +40,7 @@ async function freshEmulator(): Promise<void> {
 beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-ksc-guided-"));
   fs.writeFileSync(path.join(dir, "server-names.json"), JSON.stringify(REAL));
+  fs.writeFileSync(path.join(dir, "evidence-right.json"), JSON.stringify(EVIDENCE_RIGHT));
 });
 
 afterAll(async () => {
@@ -123,6 +125,52 @@ test("with the found names, generate sees the push server the walk turned on", a
   expect(index).toContain("    port: 13297,");
   expect(index).toContain('    remoteAddress: "push-probe.example.test",');
   expect(index).toContain(`set ksc:keyNamesFile to it`);
+});
+
+test("the walk says which defaults this server confirmed and which it corrected", async () => {
+  // A server where the names from evidence are right and the placeholders are not.
+  await freshEmulator("evidence-right.json");
+  const out = path.join(dir, "evidence-right-keynames.json");
+  const admin = playAdministrator(raw, dpHost, {}, EVIDENCE_RIGHT);
+  const io = recordingIo({ env: env(), cwd: dir, prompter: admin });
+  expect(
+    await main(["probe", "guided", "--device", "milan-dp-01", "--out", out, "--yes", "--json"], io),
+  ).toBe(EXIT.ok);
+  const report = JSON.parse(io.stdout.join("\n")) as GuidedReport;
+  expect(Object.fromEntries(report.defaults.map((d) => [d.key, [d.verdict, d.status, d.found]]))).toEqual({
+    "dp.pushServerEnabled": ["corrected", "proposed", REAL.dp.pushServerEnabled],
+    "dp.pushServerPort": ["corrected", "proposed", REAL.dp.pushServerPort],
+    "dp.pushServerRemoteAddress": ["corrected", "proposed", REAL.dp.pushServerRemoteAddress],
+    "host.keepConnection": ["confirmed", "evidence", "KLHST_WKS_KEEP_CONNECTION"],
+    "networkAgent.networkSection": ["confirmed", "evidence", "86"],
+    "networkAgent.useUdpPort": ["confirmed", "evidence", "OpenUdpPort"],
+    "networkAgent.udpPort": ["confirmed", "evidence", "Nagentports"],
+    "networkAgent.forceConnectionThroughDp": [
+      "corrected",
+      "proposed",
+      REAL.networkAgent.forceConnectionThroughDp,
+    ],
+  });
+  // The file holds what was found, confirmed names included: it pins them for this server.
+  expect(JSON.parse(fs.readFileSync(out, "utf8"))).toMatchObject(EVIDENCE_RIGHT);
+  // And the person reads the same, without --json.
+  await freshEmulator("evidence-right.json");
+  const io2 = recordingIo({
+    env: env(),
+    cwd: dir,
+    prompter: playAdministrator(raw, dpHost, {}, EVIDENCE_RIGHT),
+  });
+  expect(await main(["probe", "guided", "--device", "milan-dp-01", "--out", out, "--yes"], io2)).toBe(
+    EXIT.ok,
+  );
+  const text = io2.text();
+  expect(text).toMatch(
+    /confirmed: +host\.keepConnection = KLHST_WKS_KEEP_CONNECTION, networkAgent\.networkSection = 86, networkAgent\.useUdpPort = OpenUdpPort, networkAgent\.udpPort = Nagentports/,
+  );
+  expect(text).toMatch(
+    /corrected: +dp\.pushServerEnabled: PROPOSED_UaPushServerEnabled → KLUA_PUSH_SRV_ENABLED, .*networkAgent\.forceConnectionThroughDp: PROPOSED_UseDpForceConnection → KLNAG_FORCE_CONN_VIA_UA/,
+  );
+  expect(text).toMatch(/networkAgent\.udpPort .*Nagentports.*Nagentports \(evidence\).*confirmed/);
 });
 
 test("a step without a change, and an ambiguous one, are reported, not guessed (exit 3)", async () => {

@@ -14,12 +14,14 @@ import { deviceByName, probePolicy, resolveGroups } from "./lookup";
 import {
   Candidate,
   DEFAULT_PROBE_VALUES,
+  DefaultCheck,
   Expectation,
   SettingResult,
   STEPS,
   Step,
   StepContext,
   candidatesFor,
+  defaultChecks,
   networkSectionOf,
   outcomeOf,
   overridesOf,
@@ -52,6 +54,9 @@ export interface GuidedReport {
   policy: { id: number; name: string; group: string };
   results: SettingResult[];
   networkSection: ReturnType<typeof networkSectionOf>;
+  /** Which of the defaults no Open API page confirms (names from evidence, placeholders) this server confirmed,
+   *  which it corrected, and which the walk could not check. */
+  defaults: DefaultCheck[];
   overrides: KeyNameOverrides;
   file: string;
   written: boolean;
@@ -168,9 +173,11 @@ export async function runGuided(
 
   const networkSection = networkSectionOf(results);
   const overrides = overridesOf(results);
+  const defaults = defaultChecks(results);
   say("");
   say(style.bold("Result"));
-  say(summaryTable(results, networkSection, conn, style));
+  say(summaryTable(results, networkSection, defaults, style));
+  say(defaultsSummary(defaults, client.server));
   say("");
   say(
     style.dim(
@@ -189,6 +196,7 @@ export async function runGuided(
     policy: { id: policy.id, name: policy.displayName, group: group.path },
     results,
     networkSection,
+    defaults,
     overrides,
     file: opts.out,
     written: false,
@@ -341,15 +349,28 @@ function stepReport(step: Step, results: SettingResult[], changes: Change[], sty
   return lines.join("\n");
 }
 
+const STATUS_WORD = { documented: "documented", evidence: "evidence", proposed: "placeholder" } as const;
+
 function summaryTable(
   results: SettingResult[],
-  section: ReturnType<typeof networkSectionOf>,
-  conn: Connection,
+  networkSection: ReturnType<typeof networkSectionOf>,
+  defaults: DefaultCheck[],
   style: Style,
 ): string {
-  const names = conn.keyNames as unknown as Record<string, Record<string, string>>;
+  const byKey = new Map(defaults.map((d) => [d.key, d]));
+  const verdict = (d: DefaultCheck | undefined): string =>
+    d === undefined
+      ? ""
+      : d.verdict === "confirmed"
+        ? style.green("confirmed")
+        : d.verdict === "corrected"
+          ? style.yellow("corrected")
+          : style.dim("not checked");
+  const defaultText = (d: DefaultCheck | undefined): string =>
+    d === undefined ? "" : `${d.default} (${STATUS_WORD[d.status]})`;
   const rows = results.map((r) => {
     const o = r.outcome;
+    const key = `${r.expectation.group}.${r.expectation.logical}`;
     const status =
       o.status === "found"
         ? style.green(o.name)
@@ -358,22 +379,37 @@ function summaryTable(
           : o.status === "none"
             ? style.red("no change seen")
             : style.dim("skipped");
-    return [
-      `${r.expectation.group}.${r.expectation.logical}`,
-      r.expectation.label,
-      status,
-      names[r.expectation.group][r.expectation.logical],
-    ];
+    return [key, r.expectation.label, status, defaultText(byKey.get(key)), verdict(byKey.get(key))];
   });
+  const section = byKey.get("networkAgent.networkSection");
   rows.push([
     "networkAgent.networkSection",
     "(policy section of the settings above)",
-    section.status === "found"
-      ? style.green(section.name)
-      : section.status === "ambiguous"
-        ? style.yellow(`ambiguous: ${section.sections.join(", ")}`)
+    networkSection.status === "found"
+      ? style.green(networkSection.name)
+      : networkSection.status === "ambiguous"
+        ? style.yellow(`ambiguous: ${networkSection.sections.join(", ")}`)
         : style.dim("(not found)"),
-    names.networkAgent.networkSection,
+    defaultText(section),
+    verdict(section),
   ]);
-  return table(rows, ["key", "console setting", "real name", "name in use now"], style);
+  return table(
+    rows,
+    ["key", "console setting", "found on this server", "default (status)", "default is"],
+    style,
+  );
+}
+
+/** One line per verdict: which defaults this server confirmed, which it corrected, which were not checked. */
+function defaultsSummary(defaults: DefaultCheck[], server: string): string {
+  const list = (v: DefaultCheck["verdict"], show: (d: DefaultCheck) => string) =>
+    defaults.filter((d) => d.verdict === v).map(show);
+  const confirmed = list("confirmed", (d) => `${d.key} = ${d.default}`);
+  const corrected = list("corrected", (d) => `${d.key}: ${d.default} → ${d.found}`);
+  const unchecked = list("not checked", (d) => d.key);
+  const lines = [`Defaults on ${server}:`];
+  lines.push(`  confirmed:   ${confirmed.length ? confirmed.join(", ") : "none"}`);
+  lines.push(`  corrected:   ${corrected.length ? corrected.join(", ") : "none"}`);
+  if (unchecked.length) lines.push(`  not checked: ${unchecked.join(", ")}`);
+  return lines.join("\n");
 }

@@ -1,10 +1,11 @@
-import { proposedKeys, resolveKeyNames } from "../ksc/keys";
+import { resolveKeyNames, unconfirmedKeys } from "../ksc/keys";
 import { Change } from "./diff";
 import {
   Expectation,
   SettingResult,
   STEPS,
   candidatesFor,
+  defaultChecks,
   networkSectionOf,
   outcomeOf,
   overridesOf,
@@ -128,6 +129,32 @@ describe("candidatesFor", () => {
     expect(candidatesFor(want, [nested], where)).toEqual([]);
   });
 
+  test("the UDP port is found as the first element of an array of ports; other elements are not the setting", () => {
+    const want = exp({
+      group: "networkAgent",
+      logical: "udpPort",
+      area: "policy",
+      want: { kind: "equals", value: 15007 },
+    });
+    const element = (i: string, old: number, now: number): Change => ({
+      kind: "changed",
+      path: ["policies", "7", "sections", "86", "Nagentports", "KLPRSS_Val", i],
+      old,
+      new: now,
+    });
+    expect(candidatesFor(want, [element("0", 15000, 15007)], where)).toEqual([
+      {
+        area: "policy",
+        name: "Nagentports",
+        section: "86",
+        path: ["policies", "7", "sections", "86", "Nagentports", "KLPRSS_Val", "0"],
+        old: 15000,
+        new: 15007,
+      },
+    ]);
+    expect(candidatesFor(want, [element("1", 15001, 15007)], where)).toEqual([]);
+  });
+
   test("keys already found for another setting are left out", () => {
     const want = exp({
       group: "networkAgent",
@@ -158,19 +185,19 @@ describe("candidatesFor", () => {
   });
 });
 
-describe("the override file", () => {
-  const found = (
-    group: Expectation["group"],
-    logical: string,
-    area: Expectation["area"],
-    name: string,
-    section?: string,
-  ): SettingResult => ({
-    step: "s",
-    expectation: exp({ group, logical, area, want: { kind: "toggled" } }),
-    outcome: { status: "found", name, path: [], ...(section ? { section } : {}) },
-  });
+const found = (
+  group: Expectation["group"],
+  logical: string,
+  area: Expectation["area"],
+  name: string,
+  section?: string,
+): SettingResult => ({
+  step: "s",
+  expectation: exp({ group, logical, area, want: { kind: "toggled" } }),
+  outcome: { status: "found", name, path: [], ...(section ? { section } : {}) },
+});
 
+describe("the override file", () => {
   test("found names, with the Network Agent keys' section, in the provider's shape", () => {
     const results = [
       found("dp", "pushServerEnabled", "dp", "KLUA_PUSH_ON"),
@@ -203,7 +230,7 @@ describe("the override file", () => {
   });
 });
 
-test("the walk covers every proposed key of the mapping module", () => {
+test("the walk covers every key of the mapping module that no Open API page confirms", () => {
   const ctx = {
     dpName: "d",
     hostId: "H",
@@ -217,9 +244,47 @@ test("the walk covers every proposed key of the mapping module", () => {
   const covered = STEPS.flatMap((s) => s.expects(ctx).map((e) => `${e.group}.${e.logical}`));
   // networkSection is where the policy keys are found.
   expect([...covered, "networkAgent.networkSection"].sort()).toEqual(
-    proposedKeys()
+    unconfirmedKeys()
       .map((p) => `${p.group}.${p.logical}`)
       .sort(),
   );
   expect(new Set(STEPS.map((s) => s.id)).size).toBe(STEPS.length);
+});
+
+test("the defaults no Open API page confirms: confirmed, corrected or not checked, per key", () => {
+  const results = [
+    found("host", "keepConnection", "host", "KLHST_WKS_KEEP_CONNECTION"),
+    found("networkAgent", "udpPort", "policy", "Nagentports", "86"),
+    found("networkAgent", "forceConnectionThroughDp", "policy", "KLNAG_FORCE_UA", "86"),
+    found("dp", "pushServerPort", "dp", "KLUA_PUSH_PORT"),
+  ];
+  const checks = Object.fromEntries(defaultChecks(results).map((c) => [c.key, c]));
+  expect(Object.keys(checks).sort()).toEqual(
+    unconfirmedKeys()
+      .map((k) => `${k.group}.${k.logical}`)
+      .sort(),
+  );
+  expect(checks["host.keepConnection"]).toEqual({
+    key: "host.keepConnection",
+    default: "KLHST_WKS_KEEP_CONNECTION",
+    status: "evidence",
+    found: "KLHST_WKS_KEEP_CONNECTION",
+    verdict: "confirmed",
+  });
+  expect(checks["networkAgent.networkSection"]).toMatchObject({ found: "86", verdict: "confirmed" });
+  expect(checks["networkAgent.udpPort"]).toMatchObject({ verdict: "confirmed" });
+  expect(checks["networkAgent.forceConnectionThroughDp"]).toEqual({
+    key: "networkAgent.forceConnectionThroughDp",
+    default: "PROPOSED_UseDpForceConnection",
+    status: "proposed",
+    found: "KLNAG_FORCE_UA",
+    verdict: "corrected",
+  });
+  expect(checks["dp.pushServerPort"]).toMatchObject({ found: "KLUA_PUSH_PORT", verdict: "corrected" });
+  expect(checks["networkAgent.useUdpPort"]).toEqual({
+    key: "networkAgent.useUdpPort",
+    default: "OpenUdpPort",
+    status: "evidence",
+    verdict: "not checked",
+  });
 });

@@ -4,7 +4,7 @@
 // A change belongs to a setting by where it is (the DP's settings, the DP host's attributes, a section of the
 // policy) and by what it looks like (a yes/no that was switched, a number that became the value the person was
 // asked to type). Exactly one candidate: found. None: reported. Several: reported as ambiguous, never guessed.
-import { KeyNameOverrides } from "../ksc/keys";
+import { KeyNameOverrides, KeyStatus, unconfirmedKeys } from "../ksc/keys";
 import { Change } from "./diff";
 import { Json } from "./snapshot";
 
@@ -200,7 +200,8 @@ export interface Where {
 }
 
 /** Which setting key a change is on, if it is in the area: a top-level DP key, a host attribute, or a top-level key of
- *  a policy section whose value (not its lock) changed. */
+ *  a policy section whose value (not its lock) changed — the value itself, or the first element of an array value
+ *  (the Network Agent's UDP ports are an array whose first element is the "UDP port number": docs/ksc-key-names.md). */
 function locate(change: Change, area: Area, w: Where): { name: string; section?: string } | undefined {
   const p = change.path;
   if (area === "dp" && p.length === 3 && p[0] === "distributionPoints" && p[1] === w.hostId)
@@ -208,7 +209,7 @@ function locate(change: Change, area: Area, w: Where): { name: string; section?:
   if (area === "host" && p.length === 3 && p[0] === "hosts" && p[1] === w.hostId) return { name: p[2] };
   if (
     area === "policy" &&
-    p.length === 6 &&
+    (p.length === 6 || (p.length === 7 && p[6] === "0")) &&
     p[0] === "policies" &&
     p[1] === w.policyId &&
     p[2] === "sections" &&
@@ -298,4 +299,40 @@ export function overridesOf(results: SettingResult[]): KeyNameOverrides {
   }
   if (section.status === "found") (out.networkAgent ??= {}).networkSection = section.name;
   return out as KeyNameOverrides;
+}
+
+/** What the walk says about one default of the mapping module that no Open API page confirms. */
+export interface DefaultCheck {
+  /** Group and logical name, e.g. "networkAgent.udpPort". */
+  key: string;
+  /** The default name and its status (evidence or proposed). */
+  default: string;
+  status: KeyStatus;
+  /** The name found on this server, when the walk found one. */
+  found?: string;
+  /** confirmed: found, and equal to the default; corrected: found, and another name; not checked: not found
+   *  (skipped, no change, ambiguous). */
+  verdict: "confirmed" | "corrected" | "not checked";
+}
+
+/** For every unconfirmed default, whether this server confirmed or corrected it. */
+export function defaultChecks(results: SettingResult[]): DefaultCheck[] {
+  const section = networkSectionOf(results);
+  return unconfirmedKeys().map((k) => {
+    const key = `${k.group}.${k.logical}`;
+    let found: string | undefined;
+    if (key === "networkAgent.networkSection") found = section.status === "found" ? section.name : undefined;
+    else {
+      const r = results.find((x) => `${x.expectation.group}.${x.expectation.logical}` === key);
+      if (r?.outcome.status === "found") found = r.outcome.name;
+    }
+    const check: DefaultCheck = {
+      key,
+      default: k.name,
+      status: k.status,
+      verdict: found === undefined ? "not checked" : found === k.name ? "confirmed" : "corrected",
+    };
+    if (found !== undefined) check.found = found;
+    return check;
+  });
 }

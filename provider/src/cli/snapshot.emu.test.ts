@@ -76,16 +76,16 @@ test("snapshot reads every DP, its host and every policy section, and writes not
   expect(s.data.defaultDpRegistrationInfo).toMatchObject({ PROPOSED_UaPushServerPort: 13295 });
   expect(s.data.hosts[romeDp]).toMatchObject({
     KLHST_WKS_DN: "rome-dp-01",
-    PROPOSED_HostKeepConnection: true,
+    KLHST_WKS_KEEP_CONNECTION: true,
   });
   const [policy] = Object.values(s.data.policies);
   expect(policy.attributes).toMatchObject({
     KLPOL_PRODUCT: "1103",
     KLPOL_DN: "Kaspersky Security Center Network Agent",
   });
-  expect(policy.sections.PROPOSED_NAG_NETWORK).toEqual({
-    PROPOSED_UseUdpPort: { KLPRSS_Val: true, KLPRSS_Mnd: false },
-    PROPOSED_UdpPort: { KLPRSS_Val: 15000, KLPRSS_Mnd: false },
+  expect(policy.sections["86"]).toEqual({
+    OpenUdpPort: { KLPRSS_Val: true, KLPRSS_Mnd: false },
+    Nagentports: { KLPRSS_Val: [15000, 15001], KLPRSS_Mnd: false },
     PROPOSED_UseDpForceConnection: { KLPRSS_Val: false, KLPRSS_Mnd: false },
   });
   expect(Object.keys(policy.sections)).toContain("KLNAG_SVCPRT");
@@ -129,7 +129,7 @@ test("a toggle made in the console between two snapshots shows as its key, and o
         new: 13297,
       }),
       expect.objectContaining({
-        path: ["hosts", milanDp, "PROPOSED_HostKeepConnection"],
+        path: ["hosts", milanDp, "KLHST_WKS_KEEP_CONNECTION"],
         old: false,
         new: true,
       }),

@@ -81,7 +81,7 @@ const BROAD_HOST_ATTRIBUTES = [
 ];
 
 /** The attribute names asked of every DP host: the mapping module's host names (the keep-connection name in use
- *  and its PROPOSED placeholder), the broad list, and any the user adds. */
+ *  and its default), the broad list, and any the user adds. */
 export function hostAttributeNames(keys: KeyNames, extra: string[] = []): string[] {
   return [
     ...new Set([

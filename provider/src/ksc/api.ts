@@ -144,16 +144,18 @@ export interface PolicySettingsApi {
   readSection(policyId: number, product: string, version: string, section: string): Promise<KscParams>;
   readAllSections(policyId: number, product: string, version: string): Promise<Record<string, KscParams>>;
   /**
-   * Ss_Update of the given variables in one section, then Ss_Apply; handle always released. Unlike
-   * replaceInSection it fails (KLPRSS 1125, isNotFound) when a variable does not exist, so a wrong key name
-   * is an error instead of a new, meaningless variable.
+   * Ss_Read of one section, then Ss_Update of the variables `change` makes from what it holds, then Ss_Apply: one
+   * handle, always released. Reading first lets a caller keep what it does not own (the other elements of an array)
+   * and refuse, before anything is written, names the section does not hold: `change` may throw, and nothing is
+   * written then. Unlike replaceInSection, Ss_Update fails (KLPRSS 1125, isNotFound) when a variable does not
+   * exist, so a wrong key name is an error instead of a new, meaningless variable.
    */
   updateInSection(
     policyId: number,
     product: string,
     version: string,
     section: string,
-    data: KscParams,
+    change: (current: KscParams) => KscParams,
   ): Promise<void>;
   /** Ss_Replace of the given variables in one section, then Ss_Apply; handle always released. */
   replaceInSection(

@@ -196,12 +196,12 @@ describe("over HTTP", () => {
       expect(after).toMatchObject(data);
       // The helper does the same in one call.
       await ksc.policySettings.replaceInSection(id, "1103", "1.0.0.0", section, {
-        [k.networkAgent.udpPort]: { [k.lock.value]: 15001, [k.lock.locked]: true },
+        [k.networkAgent.udpPort]: { [k.lock.value]: [15001, 15002], [k.lock.locked]: true },
       });
       const all = await ksc.policySettings.readAllSections(id, "1103", "1.0.0.0");
       expect(all[section]).toMatchObject({
         ...data,
-        [k.networkAgent.udpPort]: { [k.lock.value]: 15001, [k.lock.locked]: true },
+        [k.networkAgent.udpPort]: { [k.lock.value]: [15001, 15002], [k.lock.locked]: true },
       });
       await ksc.policy.deletePolicy(id);
       expect(isNotFound(await failure(ksc.policy.getPolicyData(id)))).toBe(true);

@@ -71,9 +71,9 @@ describe("codec: the reference's examples round-trip exactly", () => {
     ],
     ['{"nPolicy":5,"nRevisionId":0,"nLifeTime":0}'],
     [
-      '{"wstrID":"ss1","wstrProduct":"1103","wstrVersion":"1.0.0.0","wstrSection":"PROPOSED_NAG_NETWORK","pNewData":{' +
+      '{"wstrID":"ss1","wstrProduct":"1103","wstrVersion":"1.0.0.0","wstrSection":"86","pNewData":{' +
         '"PROPOSED_UseDpForceConnection":{"type":"params","value":{"KLPRSS_Val":true,"KLPRSS_Mnd":true}},' +
-        '"PROPOSED_UseUdpPort":{"type":"params","value":{"KLPRSS_Val":false,"KLPRSS_Mnd":false}}}}',
+        '"OpenUdpPort":{"type":"params","value":{"KLPRSS_Val":false,"KLPRSS_Mnd":false}}}}',
     ],
     ['{"wstrID":"ss1"}'],
   ])("body %#", (json) => roundTripBody(json));

@@ -33,8 +33,15 @@ export {
 } from "./errors";
 export type { PxgError, NetworkFailure } from "./errors";
 export { FilterError, renderFilter, quoteFilterString, eq } from "./filter";
-export { DEFAULT_KEYS, loadKeyNames, resolveKeyNames, proposedKeys } from "./keys";
-export type { KeyNames, KeyNameOverrides, KeyStatus } from "./keys";
+export {
+  DEFAULT_KEYS,
+  defaultKeys,
+  loadKeyNames,
+  resolveKeyNames,
+  proposedKeys,
+  unconfirmedKeys,
+} from "./keys";
+export type { DefaultKey, KeyEntry, KeyNames, KeyNameOverrides, KeyStatus } from "./keys";
 export type { KscAuth } from "./session";
 export type { Logger } from "./transport";
 export type { RetryOptions } from "./retry";

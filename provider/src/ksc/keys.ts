@@ -1,103 +1,127 @@
-// Every KSC key name pulumi-ksc uses, in ONE place.
+// Every KSC key name pulumi-ksc uses, in ONE place, each with its status and its source
+// (docs/ksc-key-names.md explains the three statuses and lists the sources):
 //
-// Each entry says whether the name is documented (Kaspersky's reference, official KlAkOAPI code, or
-// observed in real replies) or PROPOSED: a placeholder we invented because no public source names the
-// real key (reference ksc-open-api.md §3.5, §5.3, §8). An administrator with a real server finds the
-// real names (the `pulumi-ksc probe` command) and overrides them with a JSON file given in the
-// provider configuration (`ksc:keyNamesFile` / KSC_KEY_NAMES_FILE) — no new release needed.
+// - documented: Kaspersky's Open API reference, its official Python wrapper KlAkOAPI, or seen in real replies
+//   (third-party clients built from real responses);
+// - evidence:   a name found in public code of the same product line (an old Network Agent SDK header, a
+//   host-attributes header) but confirmed by no current Open API page: a far better default than an invented
+//   name, still to be confirmed on each server;
+// - proposed:   a placeholder (`PROPOSED_…`) invented because no public source names the key at all; no server
+//   has it.
+//
+// `pulumi-ksc probe guided` finds a server's real names and says which defaults it confirmed or corrected; the
+// override file it writes (`ksc:keyNamesFile` / KSC_KEY_NAMES_FILE) replaces any name here without a new release.
+// The probe and the override file are the authority; this table is only the starting point.
 import * as fs from "fs";
 
-export type KeyStatus = "documented" | "proposed";
+export type KeyStatus = "documented" | "evidence" | "proposed";
 
-interface KeyEntry {
+export interface KeyEntry {
   name: string;
   status: KeyStatus;
-  /** Where the name comes from: section of ../shared/reference/ksc-open-api.md */
-  ref: string;
+  /** Where the name comes from, in a few words (details: docs/ksc-key-names.md). */
+  source: string;
 }
 
-const doc = (name: string, ref: string): KeyEntry => ({ name, status: "documented", ref });
-// PROPOSED, unverified: placeholder names, see the file header.
-const proposed = (name: string, ref: string): KeyEntry => ({ name, status: "proposed", ref });
+const OAPI = "KSC Open API reference";
+const doc = (name: string, source: string): KeyEntry => ({ name, status: "documented", source });
+// EVIDENCE, unconfirmed by the current Open API reference: docs/ksc-key-names.md "Names that rest on evidence".
+const evidence = (name: string, source: string): KeyEntry => ({ name, status: "evidence", source });
+// PROPOSED, unverified: placeholder names no server has, see the file header.
+const proposed = (name: string, source: string): KeyEntry => ({ name, status: "proposed", source });
+
+const GO_KSC_UA_INFO = "go-ksc client, PUaInfo (built from real replies)";
+const GO_KSC_UA_LIST = "go-ksc client, UpdateAgentValue (built from real replies)";
+const NAG_HEADER = "old Network Agent SDK header nagent_const.h (public code)";
+const NO_SOURCE = "no public source names it";
 
 /** The default table. Group → logical name → entry. */
 export const DEFAULT_KEYS = {
   /** Distribution point settings (`pUaInfo` of UaControl). */
   dp: {
-    hostId: doc("UaHostId", "§3.3"),
-    scope: doc("UaScope", "§3.3"),
-    displayName: doc("UaHostDisplayName", "§3.3"),
-    isConnectionGateway: doc("UaIsCg", "§3.3"),
-    port: doc("UaPort", "§3.3"),
-    nonSslPort: doc("UaNonSslPort", "§3.3"),
-    multicastAddress: doc("UaMulticastAddr", "§3.3"),
-    distributeUpdates: doc("UaDistributeUpdates", "§3.3"),
-    distributePackages: doc("UaDistributePackages", "§3.3"),
-    customFolder: doc("UaCustomFolder", "§3.3"),
-    gatewayRemoteAddress: doc("CgRemoteAddress", "§3.3"),
-    gatewayServerInitiatesConnection: doc("CgServerInitiateConnection", "§3.3"),
-    pushServerEnabled: proposed("PROPOSED_UaPushServerEnabled", "§3.5"),
-    pushServerPort: proposed("PROPOSED_UaPushServerPort", "§3.5"),
-    pushServerRemoteAddress: proposed("PROPOSED_UaPushServerRemoteAddress", "§3.5"),
+    hostId: doc("UaHostId", `${OAPI}: RegisterUpdateAgent`),
+    scope: doc("UaScope", `${OAPI}: RegisterUpdateAgent`),
+    displayName: doc("UaHostDisplayName", GO_KSC_UA_INFO),
+    isConnectionGateway: doc("UaIsCg", GO_KSC_UA_INFO),
+    port: doc("UaPort", GO_KSC_UA_INFO),
+    nonSslPort: doc("UaNonSslPort", GO_KSC_UA_INFO),
+    multicastAddress: doc("UaMulticastAddr", GO_KSC_UA_INFO),
+    distributeUpdates: doc("UaDistributeUpdates", GO_KSC_UA_INFO),
+    distributePackages: doc("UaDistributePackages", GO_KSC_UA_INFO),
+    customFolder: doc("UaCustomFolder", GO_KSC_UA_INFO),
+    gatewayRemoteAddress: doc("CgRemoteAddress", GO_KSC_UA_INFO),
+    gatewayServerInitiatesConnection: doc("CgServerInitiateConnection", GO_KSC_UA_INFO),
+    pushServerEnabled: proposed("PROPOSED_UaPushServerEnabled", NO_SOURCE),
+    pushServerPort: proposed("PROPOSED_UaPushServerPort", NO_SOURCE),
+    pushServerRemoteAddress: proposed("PROPOSED_UaPushServerRemoteAddress", NO_SOURCE),
   },
   /** DP scope (`UaScope` params). */
   scope: {
-    groups: doc("ScopeGroups", "§3.4"),
-    nlaNetworks: doc("ScopeNlaNetworks", "§3.4"),
-    broadcastDomains: doc("ScopeBcDomains", "§3.4"),
-    id: doc("ScopeId", "§3.4"),
-    name: doc("ScopeName", "§3.4"),
+    groups: doc("ScopeGroups", `${OAPI}: UaScope`),
+    nlaNetworks: doc("ScopeNlaNetworks", `${OAPI}: UaScope`),
+    broadcastDomains: doc("ScopeBcDomains", `${OAPI}: UaScope`),
+    id: doc("ScopeId", `${OAPI}: UaScope`),
+    name: doc("ScopeName", `${OAPI}: UaScope`),
   },
   /** Display info of a DP (GetUpdateAgentsList elements). */
   dpDisplay: {
-    hostId: doc("UaHostId", "§3.1"),
-    displayName: doc("UaHostDisplayName", "§3.1"),
-    isConnectionGateway: doc("UaIsCg", "§3.1"),
+    hostId: doc("UaHostId", GO_KSC_UA_LIST),
+    displayName: doc("UaHostDisplayName", GO_KSC_UA_LIST),
+    isConnectionGateway: doc("UaIsCg", GO_KSC_UA_LIST),
   },
   /** Host attributes (HostGroup.FindHosts / GetHostInfo). */
   host: {
-    hostId: doc("KLHST_WKS_HOSTNAME", "§6.2"),
-    displayName: doc("KLHST_WKS_DN", "§6.2"),
-    groupId: doc("KLHST_WKS_GROUPID", "§6.2"),
-    fqdn: doc("KLHST_WKS_FQDN", "§6.2"),
-    dnsName: doc("KLHST_WKS_DNSNAME", "§6.2"),
-    status: doc("KLHST_WKS_STATUS", "§6.2"),
+    hostId: doc("KLHST_WKS_HOSTNAME", `${OAPI}: host attributes`),
+    displayName: doc("KLHST_WKS_DN", `${OAPI}: host attributes`),
+    groupId: doc("KLHST_WKS_GROUPID", `${OAPI}: host attributes`),
+    fqdn: doc("KLHST_WKS_FQDN", `${OAPI}: host attributes`),
+    dnsName: doc("KLHST_WKS_DNSNAME", `${OAPI}: host attributes`),
+    status: doc("KLHST_WKS_STATUS", `${OAPI}: host attributes`),
     /** "Do not disconnect from the Administration Server" of the DP host. */
-    keepConnection: proposed("PROPOSED_HostKeepConnection", "§3.5"),
+    keepConnection: evidence(
+      "KLHST_WKS_KEEP_CONNECTION",
+      "host-attributes header Hosts.h (public code), bool",
+    ),
   },
   /** Group attributes (HostGroup.FindGroups). */
   group: {
-    id: doc("id", "§6.1"),
-    name: doc("name", "§6.1"),
-    parentId: doc("parentId", "§6.1"),
-    fullName: doc("grp_full_name", "§6.1"),
+    id: doc("id", `${OAPI}: HostGroup.FindGroups`),
+    name: doc("name", `${OAPI}: HostGroup.FindGroups`),
+    parentId: doc("parentId", `${OAPI}: HostGroup.FindGroups`),
+    fullName: doc("grp_full_name", `${OAPI}: HostGroup.FindGroups`),
   },
   /** Policy common attributes. */
   policy: {
-    id: doc("KLPOL_ID", "§4.2"),
-    displayName: doc("KLPOL_DN", "§4.2"),
-    product: doc("KLPOL_PRODUCT", "§4.2"),
-    version: doc("KLPOL_VERSION", "§4.2"),
-    groupId: doc("KLPOL_GROUP_ID", "§4.2"),
-    active: doc("KLPOL_ACTIVE", "§4.2"),
-    roaming: doc("KLPOL_ROAMING", "§4.2"),
-    acceptParent: doc("KLPOL_ACCEPT_PARENT", "§4.2"),
-    forceDistribToChildren: doc("KLPOL_FORCE_DISTRIB2CHILDREN", "§4.2"),
-    inherited: doc("KLPOL_INHERITED", "§4.2"),
+    id: doc("KLPOL_ID", `${OAPI}: policy common attributes`),
+    displayName: doc("KLPOL_DN", `${OAPI}: policy common attributes`),
+    product: doc("KLPOL_PRODUCT", `${OAPI}: policy common attributes`),
+    version: doc("KLPOL_VERSION", `${OAPI}: policy common attributes`),
+    groupId: doc("KLPOL_GROUP_ID", `${OAPI}: policy common attributes`),
+    active: doc("KLPOL_ACTIVE", `${OAPI}: policy common attributes`),
+    roaming: doc("KLPOL_ROAMING", `${OAPI}: policy common attributes`),
+    acceptParent: doc("KLPOL_ACCEPT_PARENT", `${OAPI}: policy common attributes`),
+    forceDistribToChildren: doc("KLPOL_FORCE_DISTRIB2CHILDREN", `${OAPI}: policy common attributes`),
+    inherited: doc("KLPOL_INHERITED", `${OAPI}: policy common attributes`),
   },
   /** Network Agent product and its network settings section. */
   networkAgent: {
-    product: doc("1103", "§5.1"),
-    version: doc("1.0.0.0", "§5.1"),
-    networkSection: proposed("PROPOSED_NAG_NETWORK", "§5.3"),
-    useUdpPort: proposed("PROPOSED_UseUdpPort", "§5.3"),
-    udpPort: proposed("PROPOSED_UdpPort", "§5.3"),
-    forceConnectionThroughDp: proposed("PROPOSED_UseDpForceConnection", "§5.3"),
+    product: doc("1103", `${OAPI}: Network Agent product`),
+    version: doc("1.0.0.0", `${OAPI}: Network Agent product`),
+    /** The Network Agent's main settings section. That its header constant is the "86" of the section list is
+     *  an inference (docs/ksc-key-names.md). */
+    networkSection: evidence("86", `${NAG_HEADER}, section list of the ${OAPI}`),
+    /** "Use UDP port" (bool, default true). */
+    useUdpPort: evidence("OpenUdpPort", `${NAG_HEADER}, bool`),
+    /** "UDP port number": an ARRAY of int (default 15000, 15001, …) whose first element is the port the server
+     *  contacts; see udpPortOf / withUdpPort in resources/networkAgentPolicy.ts. */
+    udpPort: evidence("Nagentports", `${NAG_HEADER}, array of int, first = the UDP port`),
+    /** "Use distribution point to force connection to Administration Server". */
+    forceConnectionThroughDp: proposed("PROPOSED_UseDpForceConnection", NO_SOURCE),
   },
   /** The policy-format wrapper of every policy variable. */
   lock: {
-    value: doc("KLPRSS_Val", "§4.4"),
-    locked: doc("KLPRSS_Mnd", "§4.4"),
+    value: doc("KLPRSS_Val", `${OAPI}: policy format`),
+    locked: doc("KLPRSS_Mnd", `${OAPI}: policy format`),
   },
 } satisfies Record<string, Record<string, KeyEntry>>;
 
@@ -167,13 +191,29 @@ export function loadKeyNames(overrideFile?: string): KeyNames {
   return resolveKeyNames(parsed, `key-name override file ${overrideFile}`);
 }
 
-/** Every proposed (unverified) name, with its group and logical name — for docs, the probe and warnings. */
-export function proposedKeys(): { group: string; logical: string; name: string; ref: string }[] {
-  const out: { group: string; logical: string; name: string; ref: string }[] = [];
+/** A default name with its place in the table. */
+export interface DefaultKey extends KeyEntry {
+  group: string;
+  logical: string;
+}
+
+/** Every default name, in table order — for docs, the probe and warnings. */
+export function defaultKeys(): DefaultKey[] {
+  const out: DefaultKey[] = [];
   for (const [group, entries] of Object.entries(DEFAULT_KEYS)) {
     for (const [logical, entry] of Object.entries(entries as Record<string, KeyEntry>)) {
-      if (entry.status === "proposed") out.push({ group, logical, name: entry.name, ref: entry.ref });
+      out.push({ group, logical, ...entry });
     }
   }
   return out;
+}
+
+/** The placeholders (`PROPOSED_…`): no server has them. */
+export function proposedKeys(): DefaultKey[] {
+  return defaultKeys().filter((k) => k.status === "proposed");
+}
+
+/** Every default that no Open API page confirms (evidence and proposed): what `probe guided` looks for. */
+export function unconfirmedKeys(): DefaultKey[] {
+  return defaultKeys().filter((k) => k.status !== "documented");
 }

@@ -30,9 +30,12 @@ export class PolicySettingsClient implements PolicySettingsApi {
     product: string,
     version: string,
     section: string,
-    data: KscParams,
+    change: (current: KscParams) => KscParams,
   ): Promise<void> {
-    return this.writeSection("update", policyId, product, version, section, data);
+    return this.writeAndApply(policyId, async (h) => {
+      const data = change(await this.ss.read(h, product, version, section));
+      await this.ss.update(h, product, version, section, data);
+    });
   }
 
   replaceInSection(
@@ -42,20 +45,13 @@ export class PolicySettingsClient implements PolicySettingsApi {
     section: string,
     data: KscParams,
   ): Promise<void> {
-    return this.writeSection("replace", policyId, product, version, section, data);
+    return this.writeAndApply(policyId, (h) => this.ss.replace(h, product, version, section, data));
   }
 
-  /** Ss_Update or Ss_Replace in one section, then Ss_Apply, on one handle. */
-  private writeSection(
-    how: "update" | "replace",
-    policyId: number,
-    product: string,
-    version: string,
-    section: string,
-    data: KscParams,
-  ): Promise<void> {
+  /** `write` on one handle, then Ss_Apply (writes are invisible until applied). */
+  private writeAndApply(policyId: number, write: (handle: string) => Promise<void>): Promise<void> {
     return this.withContents(policyId, async (h) => {
-      await this.ss[how](h, product, version, section, data);
+      await write(h);
       await this.ss.apply(h);
     });
   }

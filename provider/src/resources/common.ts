@@ -58,14 +58,16 @@ export class InputError extends Error {
 }
 
 /**
- * A KSC key name pulumi-ksc uses is not on this server. The names KSC does not document are PROPOSED placeholders
- * (../ksc/keys.ts); a real server needs its own names, found with the probe and given in an override file.
+ * A KSC key name pulumi-ksc uses is not on this server. The names KSC does not document are placeholders or names
+ * from public evidence (../ksc/keys.ts, docs/ksc-key-names.md); a real server may need its own names, found with
+ * the probe and given in an override file.
  */
 export class KeyNameError extends Error {
   constructor(what: string, names: string[]) {
     super(
-      `this server has no ${what} named ${names.map((n) => quote(n)).join(", ")}. Some of the KSC key names ` +
-        "pulumi-ksc uses are placeholders, because KSC does not document them: find this server's real names with " +
+      `this server has no ${what} named ${names.map((n) => quote(n)).join(", ")}. KSC does not document some of ` +
+        "the key names pulumi-ksc uses (its defaults for them are placeholders or names from public evidence, " +
+        "docs/ksc-key-names.md): find this server's real names with " +
         "`npx pulumi-ksc probe guided` and give them to the provider with `pulumi config set ksc:keyNamesFile " +
         '<file>` (README, "Using a real KSC server").',
     );

@@ -65,7 +65,8 @@ describe("NetworkAgentPolicy lifecycle (emulator)", () => {
     expect(await section(id)).toEqual({
       force: { KLPRSS_Val: true, KLPRSS_Mnd: true },
       useUdp: { KLPRSS_Val: false, KLPRSS_Mnd: false },
-      udpPort: { KLPRSS_Val: 15000, KLPRSS_Mnd: false },
+      // The UDP port is the first of the Network Agent's UDP ports; the second was kept.
+      udpPort: { KLPRSS_Val: [15000, 15001], KLPRSS_Mnd: false },
     });
   });
 
@@ -102,7 +103,7 @@ describe("NetworkAgentPolicy lifecycle (emulator)", () => {
   test("step 5: a setting changed in the console is reported by diff after read", async () => {
     const k = f.emu.keyNames.networkAgent;
     await f.raw.changePolicySection(Number(id), k.networkSection, {
-      [k.udpPort]: { type: "params", value: { KLPRSS_Val: 15999, KLPRSS_Mnd: true } },
+      [k.udpPort]: { type: "params", value: { KLPRSS_Val: [15999, 15001], KLPRSS_Mnd: true } },
     });
     const r = await na.read(f.ctx, id, outs);
     expect(r.props!.udpPort).toEqual({ value: 15999, locked: true });

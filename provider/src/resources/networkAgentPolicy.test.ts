@@ -180,7 +180,7 @@ describe("NetworkAgentPolicy against the fake console", () => {
     const k = ksc.keys.networkAgent;
     expect(value(section, k.forceConnectionThroughDp)).toEqual({ KLPRSS_Val: true, KLPRSS_Mnd: true });
     expect(value(section, k.useUdpPort)).toEqual({ KLPRSS_Val: false, KLPRSS_Mnd: false });
-    expect(value(section, k.udpPort)).toEqual({ KLPRSS_Val: 15000, KLPRSS_Mnd: false });
+    expect(value(section, k.udpPort)).toEqual({ KLPRSS_Val: [15000, 15001], KLPRSS_Mnd: false });
     expect(ksc.count("SsContents.Ss_Update")).toBe(1);
     expect(ksc.count("SsContents.Ss_Apply")).toBe(1);
     expect(ksc.openHandles).toBe(0);

@@ -1,7 +1,7 @@
 // NetworkAgentPolicy: the Network Agent policy (product/version from keys.networkAgent) of an administration group,
 // with the connectivity settings of the push-server procedure, each with its lock. Policy attributes go through
-// AddPolicy/UpdatePolicyData; the settings through one SsContents handle (updateInSection: Ss_Update, Ss_Apply,
-// always released). A policy is found in the console by its group and name (AddPolicy always makes a new one).
+// AddPolicy/UpdatePolicyData; the settings through one SsContents handle (updateInSection: Ss_Read, Ss_Update,
+// Ss_Apply, always released). A policy is found in the console by its group and name (AddPolicy always makes a new one).
 import { KscParams, KscValue, PolicyRecord } from "../ksc/api";
 import { isNotFound } from "../ksc/errors";
 import { KeyNames } from "../ksc/keys";
@@ -43,15 +43,84 @@ type SettingName = "forceConnectionThroughDp" | "useUdpPort" | "udpPort";
 interface Setting {
   name: SettingName;
   key: (k: KeyNames) => string;
-  kind: "boolean" | "int";
+  kind: "boolean" | "udpPort";
 }
 
 /** The connectivity settings (Connectivity → Network) and their keys in the policy's network section. */
 export const NA_SETTINGS: readonly Setting[] = [
   { name: "forceConnectionThroughDp", key: (k) => k.networkAgent.forceConnectionThroughDp, kind: "boolean" },
   { name: "useUdpPort", key: (k) => k.networkAgent.useUdpPort, kind: "boolean" },
-  { name: "udpPort", key: (k) => k.networkAgent.udpPort, kind: "int" },
+  { name: "udpPort", key: (k) => k.networkAgent.udpPort, kind: "udpPort" },
 ];
+
+// ---- the UDP port: an array of ports, the first is the setting (docs/ksc-key-names.md, "The UDP port") ----
+
+/**
+ * The "UDP port number" in the value the console holds: the Network Agent keeps its UDP ports as an array of int
+ * (by default 15000, 15001) whose FIRST element is the port the Administration Server contacts. A plain number is
+ * taken as the port too (a server whose name for the setting, from the probe, holds one port). Anything else,
+ * or an empty array: no port.
+ */
+export function udpPortOf(v: KscValue | undefined): number | undefined {
+  if (Array.isArray(v)) return v.length > 0 ? kscNumber(v[0]) : undefined;
+  return kscNumber(v);
+}
+
+/**
+ * The value to write for UDP port `port`, given the value the console holds: in an array only the first element
+ * changes, every other element is written back as it was, in its place (an empty array becomes [port]); a plain
+ * number is replaced by the port. `sharedWith` lists the other elements equal to the new port: they are kept all
+ * the same (pulumi-ksc does not own them), and the caller warns.
+ */
+export function withUdpPort(
+  current: KscValue | undefined,
+  port: number,
+): { value: KscValue; sharedWith: number[] } {
+  if (!Array.isArray(current)) return { value: port, sharedWith: [] };
+  const rest = current.slice(1);
+  const sharedWith = rest.flatMap((v, i) => (kscNumber(v) === port ? [i + 2] : []));
+  return { value: [port, ...rest], sharedWith };
+}
+
+/** A setting's value as the resource sees it, from the policy-format value the console holds. */
+export function settingValue(s: Setting, v: KscValue | undefined): boolean | number | undefined {
+  return s.kind === "udpPort" ? udpPortOf(v) : kscBoolean(v);
+}
+
+/**
+ * The variables to Ss_Update for the declared settings, made from the section as the console holds it. A setting
+ * whose key the section does not hold is never sent (Ss_Update would fail, a replace would create a meaningless
+ * variable): those keys are returned in `missing`, and the caller writes nothing.
+ */
+export function settingsUpdate(
+  keys: KeyNames,
+  section: KscParams,
+  i: Pick<Inputs, SettingName>,
+): { data: KscParams; missing: string[]; warnings: string[] } {
+  const data: KscParams = {};
+  const missing: string[] = [];
+  const warnings: string[] = [];
+  for (const s of NA_SETTINGS) {
+    const v = i[s.name] as LockedBooleanChecked | LockedPortChecked;
+    const key = s.key(keys);
+    const held = readPolicyValue(keys, section, key);
+    if (held === undefined) {
+      missing.push(key);
+      continue;
+    }
+    let value: KscValue = v.value;
+    if (s.kind === "udpPort") {
+      const w = withUdpPort(held.value, v.value as number);
+      value = w.value;
+      if (w.sharedWith.length > 0)
+        warnings.push(
+          `UDP port ${v.value} is also element ${w.sharedWith.join(", ")} of ${key} (${JSON.stringify(value)}); pulumi-ksc changes only the first element and leaves the others as they are`,
+        );
+    }
+    data[key] = policyValue(keys, value, v.locked);
+  }
+  return { data, missing, warnings };
+}
 
 type Locked = { value: boolean | number; locked: boolean };
 type Settings = Partial<Record<SettingName, Locked>>;
@@ -164,29 +233,32 @@ async function readSettings(ctx: ResourceContext, policyId: number): Promise<Set
   const out: Settings = {};
   for (const s of NA_SETTINGS) {
     const v = readPolicyValue(ctx.keys, section, s.key(ctx.keys));
-    const value = v && (s.kind === "int" ? kscNumber(v.value) : kscBoolean(v.value));
+    const value = v && settingValue(s, v.value);
     if (v && value !== undefined) out[s.name] = { value, locked: v.locked };
   }
   return out;
 }
 
-/** Ss_Replace of the three settings, Ss_Apply, release: one SsContents handle. */
+/** Ss_Read of the network section, Ss_Update of the three settings, Ss_Apply, release: one SsContents handle. */
 async function writeSettings(ctx: ResourceContext, policyId: number, i: Inputs): Promise<void> {
   const na = ctx.keys.networkAgent;
-  const data: KscParams = {};
-  for (const s of NA_SETTINGS) {
-    const v = i[s.name] as LockedBooleanChecked | LockedPortChecked;
-    data[s.key(ctx.keys)] = policyValue(ctx.keys, v.value as KscValue, v.locked);
-  }
-  // Ss_Update, not Ss_Replace: every Network Agent policy holds these settings, so a variable that is missing
-  // means the key names are not this server's, and must not be created as a new, meaningless variable.
+  const keys = [na.networkSection, ...NA_SETTINGS.map((s) => s.key(ctx.keys))];
+  // Ss_Update, never Ss_Replace, and only of variables the section holds: every Network Agent policy holds these
+  // settings, so one that is missing means the key name is not this server's (a placeholder, or a name the probe
+  // has not confirmed), and must not be created as a new, meaningless variable.
   await ctx.client.policySettings
-    .updateInSection(policyId, na.product, na.version, na.networkSection, data)
+    .updateInSection(policyId, na.product, na.version, na.networkSection, (section) => {
+      const { data, missing, warnings } = settingsUpdate(ctx.keys, section, i);
+      if (missing.length > 0)
+        throw new KeyNameError(`Network Agent policy setting (section ${quote(na.networkSection)})`, missing);
+      for (const w of warnings) ctx.log("warn", `Network Agent ${describePolicy(policyId)}: ${w}`);
+      return data;
+    })
     .catch(async (err: unknown) => {
-      if (!isNotFound(err)) throw err;
-      // Not found: the policy itself (deleted in the console), or the names of its settings.
+      if (err instanceof KeyNameError || !isNotFound(err)) throw err;
+      // Not found: the policy itself (deleted in the console), or its network section.
       if ((await policyData(ctx, policyId)) === undefined) throw new PolicyGoneError(policyId);
-      throw new KeyNameError("Network Agent policy setting", [na.networkSection, ...Object.keys(data)]);
+      throw new KeyNameError("Network Agent policy setting", keys);
     });
 }
 

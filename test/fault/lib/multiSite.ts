@@ -98,7 +98,7 @@ export function declaredProblems(s: ConsoleSnapshot, state: StateResource[]): st
     }
     const p = policies[0];
     const force = setting(p, "PROPOSED_UseDpForceConnection");
-    const udp = setting(p, "PROPOSED_UseUdpPort");
+    const udp = setting(p, "OpenUdpPort");
     if (force?.value !== true || force.locked !== true)
       problems.push(`${site.name}: force ${JSON.stringify(force)}`);
     if (udp?.value !== false || udp.locked !== false)

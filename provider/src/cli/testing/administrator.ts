@@ -1,6 +1,6 @@
-// The administrator of a "real server" whose undocumented key names differ from the PROPOSED ones: at each prompt
-// of `probe guided` it makes the asked-for change in the console with raw API calls. Shared by the probe's emulator
-// tests and the onboarding engine test.
+// The administrator of a "real server" whose undocumented key names differ from the provider's defaults: at each
+// prompt of `probe guided` it makes the asked-for change in the console with raw API calls. Shared by the probe's
+// emulator tests and the onboarding engine test.
 import { StepAnswer, StepPrompt, Prompter } from "../io";
 import { RawKsc, long, policyVal, policyValue } from "../../../../tools/testing/raw-ksc";
 
@@ -19,6 +19,21 @@ export const REAL = {
     forceConnectionThroughDp: "KLNAG_FORCE_CONN_VIA_UA",
   },
 };
+
+/** A server where the names that rest on evidence are right and only the placeholders differ (the defaults of
+ *  docs/ksc-key-names.md for the host flag and the network section, REAL's names for the rest). */
+export const EVIDENCE_RIGHT = {
+  dp: REAL.dp,
+  host: { keepConnection: "KLHST_WKS_KEEP_CONNECTION" },
+  networkAgent: {
+    networkSection: "86",
+    useUdpPort: "OpenUdpPort",
+    udpPort: "Nagentports",
+    forceConnectionThroughDp: REAL.networkAgent.forceConnectionThroughDp,
+  },
+};
+
+export type ServerNames = typeof REAL;
 export const ROOT_POLICY = 1;
 
 /** The administrator: does what each step asks, through raw API calls. `mischief` changes one step's behaviour. */
@@ -26,9 +41,10 @@ export function administrator(
   raw: RawKsc,
   dpHost: string,
   mischief: Partial<Record<string, () => Promise<StepAnswer>>> = {},
+  names: ServerNames = REAL,
 ): Prompter & { seen: StepPrompt[] } {
   const seen: StepPrompt[] = [];
-  const na = REAL.networkAgent;
+  const na = names.networkAgent;
   const toggle = async (key: string, lock?: boolean) => {
     const section = await raw.policySection(ROOT_POLICY, na.networkSection);
     const now = policyVal(section, key) as boolean;
@@ -42,15 +58,23 @@ export function administrator(
     start: async () => undefined,
     "keep-connection": () =>
       raw
-        .call("HostGroup.UpdateHost", { strHostName: dpHost, pInfo: { [REAL.host.keepConnection]: true } })
+        .call("HostGroup.UpdateHost", { strHostName: dpHost, pInfo: { [names.host.keepConnection]: true } })
         .then(() => undefined),
     "push-enable": () =>
-      raw.changeDp(dpHost, { [REAL.dp.pushServerEnabled]: true, [REAL.dp.pushServerPort]: long(13297) }),
+      raw.changeDp(dpHost, { [names.dp.pushServerEnabled]: true, [names.dp.pushServerPort]: long(13297) }),
     "push-address": () =>
-      raw.changeDp(dpHost, { [REAL.dp.pushServerRemoteAddress]: "push-probe.example.test" }),
+      raw.changeDp(dpHost, { [names.dp.pushServerRemoteAddress]: "push-probe.example.test" }),
     "policy-force": () => toggle(na.forceConnectionThroughDp, true),
-    "policy-udp-port": () =>
-      raw.changePolicySection(ROOT_POLICY, na.networkSection, { [na.udpPort]: policyValue(15007, false) }),
+    // The console saves the UDP port as the first of the Network Agent's UDP ports, keeping the others.
+    "policy-udp-port": async () => {
+      const ports = policyVal(
+        await raw.policySection(ROOT_POLICY, na.networkSection),
+        na.udpPort,
+      ) as number[];
+      await raw.changePolicySection(ROOT_POLICY, na.networkSection, {
+        [na.udpPort]: policyValue([15007, ...ports.slice(1)], false),
+      });
+    },
     "policy-use-udp": () => toggle(na.useUdpPort),
   };
   return {

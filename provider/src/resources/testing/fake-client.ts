@@ -198,7 +198,7 @@ export class FakeKsc implements KscClient {
       const v = (value: KscValue) => ({ [this.keys.lock.value]: value, [this.keys.lock.locked]: false });
       sections.set(sectionKey(na.product, na.version, na.networkSection), {
         [na.useUdpPort]: v(true),
-        [na.udpPort]: v(15000),
+        [na.udpPort]: v([15000, 15001]),
         [na.forceConnectionThroughDp]: v(false),
       });
     }
@@ -593,8 +593,15 @@ export class FakeKsc implements KscClient {
           out[s] = await this.ssContents.read(h, product, version, s);
         return out;
       }),
-    updateInSection: (policyId: number, product: string, version: string, section: string, data: KscParams) =>
+    updateInSection: (
+      policyId: number,
+      product: string,
+      version: string,
+      section: string,
+      change: (current: KscParams) => KscParams,
+    ) =>
       this.withContents(policyId, async (h) => {
+        const data = change(await this.ssContents.read(h, product, version, section));
         await this.ssContents.update(h, product, version, section, data);
         await this.ssContents.apply(h);
       }),
