@@ -5,7 +5,7 @@
 // What a case's `pulumi preview --json` gives: the engine's diagnostics, and for each resource the inputs its check
 // returned (the planned inputs). What the emulator gives: its call counters before and after the preview.
 import { isDeepStrictEqual } from "util";
-import { WRITE_METHOD } from "../../../tools/testing/raw-ksc";
+export { writesBetween } from "../../../tools/testing/raw-ksc";
 
 /** A diagnostic of `pulumi preview --json`. */
 export interface Diagnostic {
@@ -39,18 +39,6 @@ export function checkError(message: string): CheckError | undefined {
   const r = WITHOUT_PROPERTY.exec(text);
   if (r) return { type: r[1], resource: r[2], reason: r[3] };
   return undefined;
-}
-
-/** Calls whose method writes (tools/testing/raw-ksc WRITE_METHOD), made between two readings of the counters. */
-export function writesBetween(
-  before: Record<string, number>,
-  after: Record<string, number>,
-): Record<string, number> {
-  return Object.fromEntries(
-    Object.entries(after)
-      .map(([method, n]) => [method, n - (before[method] ?? 0)] as const)
-      .filter(([method, n]) => n > 0 && WRITE_METHOD.test(method)),
-  );
 }
 
 /** What one case's preview did. */
@@ -109,7 +97,12 @@ export function problems(expected: Expectation, run: CaseRun): string[] {
   const named = run.diagnostics
     .filter((d) => d.severity === "error")
     .map((d) => checkError(d.message))
-    .find((e) => e?.property === expected.property && (!expected.reason || expected.reason.test(e.reason)));
+    .find(
+      (e) =>
+        e !== undefined &&
+        e.property === expected.property &&
+        (!expected.reason || expected.reason.test(e.reason)),
+    );
   if (!named) {
     out.push(
       `no error carries ${expected.property} in its property slot with a reason matching ${expected.reason}:\n` +
