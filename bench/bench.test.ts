@@ -1,9 +1,13 @@
-// The benchmark's own logic: the estate's 10% change, the lower bound, the CLI summary, the PNG writer.
+// The benchmark's own logic: the estate's 10% change, the lower bound, the CLI summary, the PNG writer; the
+// published report is the renderer's output of the published figures; each size keeps its provenance.
+import * as fs from "fs";
+import * as path from "path";
 import * as zlib from "zlib";
 import { census, estate } from "./estate";
 import { phaseLowerBound } from "./lowerBound";
 import { Raster } from "./png";
-import { parseSummary } from "./figures";
+import { keptRuns, parseSummary, type Provenance, type Results, type SizeRun } from "./figures";
+import { renderReport } from "./report";
 
 describe("estate", () => {
   test("5 resources per site, and the changed variant changes one resource in ten, every kind in turn", () => {
@@ -66,5 +70,78 @@ describe("PNG", () => {
     expect(raw.length).toBe((3 * 3 + 1) * 2);
     expect([...raw.subarray(1 + 3, 1 + 6)]).toEqual([10, 20, 30]);
     expect([...raw.subarray(1, 4)]).toEqual([255, 255, 255]);
+  });
+});
+
+describe("the published report", () => {
+  const read = (f: string) => fs.readFileSync(path.join(__dirname, f));
+  const published = JSON.parse(read("results.json").toString("utf8")) as Results;
+
+  test("bench/REPORT.md and chart.png are what the renderer makes of bench/results.json", () => {
+    const { markdown, chart } = renderReport(published);
+    // (After a change of the renderer: npx ts-node --transpile-only bench/report.ts --published)
+    expect(read("REPORT.md").toString("utf8")).toBe(markdown + "\n");
+    expect(read("chart.png").equals(chart)).toBe(true);
+  });
+});
+
+describe("provenance", () => {
+  const machine = { cpus: 2, cpuModel: "cpu", memoryGB: 8, node: "v20", pulumi: "v3", loadBefore: [1, 1, 1] };
+  const run = (n: number, impl: "ksc" | "floor", provenance?: Provenance): SizeRun => ({
+    n,
+    sites: n / 5,
+    impl,
+    phases: {},
+    ...(provenance ? { provenance } : {}),
+  });
+  const earlier: Results = {
+    generatedAt: "2026-01-01T10:00:00.000Z",
+    settings: { latencyMs: 20, sizes: [10, 100], callsInFlight: 4, engineParallel: 8, devicesPerSite: 10 },
+    machine,
+    runs: [run(10, "floor"), run(10, "ksc"), run(100, "floor"), run(100, "ksc")],
+  };
+  const fresh: Provenance = {
+    generatedAt: "2026-02-02T20:00:00.000Z",
+    commit: "0123456789abcdef0123456789abcdef01234567",
+    dirty: true,
+    engineParallel: 8,
+    engineParallelFrom: "fallback",
+    machine: { ...machine, cpus: 4 },
+  };
+
+  test("BENCH_MERGE: the sizes not measured again keep the date, machine and commit they were measured with", () => {
+    const kept = keptRuns(earlier, [100]);
+    expect(kept.map((r) => `${r.n} ${r.impl}`)).toEqual(["10 floor", "10 ksc"]);
+    expect(kept.every((r) => r.provenance?.generatedAt === earlier.generatedAt)).toBe(true);
+    expect(kept[0].provenance).toEqual({
+      generatedAt: earlier.generatedAt,
+      engineParallel: 8,
+      engineParallelFrom: undefined,
+      machine,
+    });
+  });
+
+  test("the report gives each size its own header, the commit, a dirty tree and a fallback --parallel", () => {
+    const merged: Results = {
+      ...earlier,
+      generatedAt: fresh.generatedAt,
+      machine: fresh.machine,
+      runs: [...keptRuns(earlier, [100]), run(100, "floor", fresh), run(100, "ksc", fresh)],
+    };
+    const measured = renderReport(merged)
+      .markdown.split("\n")
+      .filter((l) => /^(N = [\d, ]+: measured|Measured) /.test(l));
+    expect(measured).toHaveLength(2);
+    expect(measured[0]).toMatch(/^N = 10: measured 2026-01-01 10:00 UTC, commit not recorded .* on 2 × cpu/);
+    expect(measured[0]).toMatch(/--parallel 8` \(the CLI's default as the run took it; .*not recorded\)/);
+    expect(measured[1]).toMatch(
+      /^N = 100: measured 2026-02-02 20:00 UTC, at commit `0123456789ab` \*\*with uncommitted changes\*\* .* on 4 × cpu/,
+    );
+    expect(measured[1]).toMatch(/--parallel 8` \(\*\*assumed\*\*: the CLI's help showed no default/);
+    const clean = { ...fresh, dirty: false, engineParallelFrom: "cli-help" as const };
+    const one = renderReport({ ...merged, runs: [run(100, "floor", clean), run(100, "ksc", clean)] });
+    expect(one.markdown).toMatch(
+      /^Measured 2026-02-02 20:00 UTC, at commit `0123456789ab`, on .*`--parallel 8` \(the CLI's default, from its help\)\.$/m,
+    );
   });
 });

@@ -42,28 +42,71 @@ export interface SizeRun {
   sites: number;
   impl: Impl;
   phases: Partial<Record<Phase, PhaseResult>>;
+  /** Where and from what this size was measured (absent in results written before it was recorded). */
+  provenance?: Provenance;
+}
+
+export interface Machine {
+  cpus: number;
+  cpuModel: string;
+  memoryGB: number;
+  node: string;
+  pulumi: string;
+  loadBefore: number[];
+}
+
+/** What a run measured: the code (commit and whether the working tree had changes), when, on what, how. */
+export interface Provenance {
+  generatedAt: string;
+  /** `git rev-parse HEAD` of the checkout; absent: not recorded (or not a git checkout). */
+  commit?: string;
+  /** The working tree had uncommitted changes (`git status --porcelain` not empty): the figures are of those. */
+  dirty?: boolean;
+  engineParallel: number;
+  /** "cli-help": the default printed by `pulumi up --help`; "fallback": the help showed none, 8 was assumed. */
+  engineParallelFrom?: "cli-help" | "fallback";
+  machine: Machine;
 }
 
 export interface Results {
+  /** When the latest size was measured. */
   generatedAt: string;
   settings: {
     latencyMs: number;
     sizes: number[];
     /** Calls the provider keeps in flight (client maxInFlight), used in the time target. */
     callsInFlight: number;
-    /** The engine's --parallel (default of the CLI). */
+    /** The engine's --parallel in the latest size's run. */
     engineParallel: number;
+    engineParallelFrom?: Provenance["engineParallelFrom"];
     devicesPerSite: number;
   };
-  machine: {
-    cpus: number;
-    cpuModel: string;
-    memoryGB: number;
-    node: string;
-    pulumi: string;
-    loadBefore: number[];
-  };
+  /** The machine of the latest size's run. */
+  machine: Machine;
   runs: SizeRun[];
+}
+
+/** The provenance of a run: its own, or for results written before runs kept one, the file's header. */
+export function provenanceOf(results: Results, run: SizeRun): Provenance {
+  return (
+    run.provenance ?? {
+      generatedAt: results.generatedAt,
+      engineParallel: results.settings.engineParallel,
+      engineParallelFrom: results.settings.engineParallelFrom,
+      machine: results.machine,
+    }
+  );
+}
+
+/**
+ * BENCH_MERGE: the runs of `earlier` for the sizes not measured again, each keeping its own provenance (taken from
+ * the earlier file's header when it had none).
+ */
+export function keptRuns(earlier: Results, measuring: number[]): SizeRun[] {
+  const again = new Set(measuring);
+  return earlier.runs
+    .filter((r) => !again.has(r.n))
+    .map((r) => ({ ...r, provenance: provenanceOf(earlier, r) }));
 }
 
 /** The CLI's "Resources:" block: `+ 10 created`, `11 unchanged`, `~ 2 to update` → { created: 10, … }. */

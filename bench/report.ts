@@ -1,6 +1,7 @@
 // The benchmark report: bench/out/REPORT.md and chart.png from results.json (run.ts calls it after each size).
 //   npx ts-node --transpile-only bench/report.ts            regenerate bench/out/REPORT.md and chart.png
 //   npx ts-node --transpile-only bench/report.ts --publish  also copy them and results.json to bench/ (committed)
+//   npx ts-node --transpile-only bench/report.ts --published  bench/REPORT.md and chart.png from bench/results.json
 import * as fs from "fs";
 import * as path from "path";
 import { timeChart, type Series } from "./chart";
@@ -14,7 +15,7 @@ import {
   type Operation,
   type Phase,
 } from "./lowerBound";
-import type { PhaseResult, Results, SizeRun } from "./figures";
+import { provenanceOf, type PhaseResult, type Provenance, type Results, type SizeRun } from "./figures";
 
 const TARGET_TIME_FACTOR = 1.5;
 const TARGET_PROVIDER_BYTES = 2048;
@@ -105,6 +106,45 @@ function failures(v: SizeView): string[] {
   return out;
 }
 
+/** How the engine's --parallel was found. */
+function parallelFrom(p: Provenance): string {
+  switch (p.engineParallelFrom) {
+    case "cli-help":
+      return "the CLI's default, from its help";
+    case "fallback":
+      return "**assumed**: the CLI's help showed no default, so this is the runner's fallback, not a measured setting";
+    default:
+      return "the CLI's default as the run took it; whether from its help or a fallback was not recorded";
+  }
+}
+
+/** The code measured. */
+function codeOf(p: Provenance): string {
+  if (!p.commit) return "commit not recorded (these figures were written before the benchmark recorded it)";
+  const c = `at commit \`${p.commit.slice(0, 12)}\``;
+  return p.dirty ? `${c} **with uncommitted changes** (the code measured is in no commit)` : c;
+}
+
+/** "Measured …" lines: one per provenance, each naming the sizes it covers. */
+function measured(results: Results, vs: SizeView[]): string[] {
+  const groups = new Map<string, { p: Provenance; sizes: number[] }>();
+  for (const v of vs) {
+    const p = provenanceOf(results, v.ours);
+    const key = JSON.stringify(p);
+    const g = groups.get(key) ?? { p, sizes: [] };
+    g.sizes.push(v.n);
+    groups.set(key, g);
+  }
+  return [...groups.values()].flatMap(({ p, sizes }) => [
+    (groups.size > 1 ? `N = ${sizes.join(", ")}: measured ` : "Measured ") +
+      `${p.generatedAt.slice(0, 16).replace("T", " ")} UTC, ${codeOf(p)}, on ${p.machine.cpus} × ${p.machine.cpuModel}, ` +
+      `${p.machine.memoryGB} GB, Node ${p.machine.node}, Pulumi CLI ${p.machine.pulumi} ` +
+      `(load average before the run: ${p.machine.loadBefore.join(", ")}); engine \`--parallel ${p.engineParallel}\` ` +
+      `(${parallelFrom(p)}).`,
+    "",
+  ]);
+}
+
 export function renderReport(results: Results): { markdown: string; chart: Buffer } {
   const vs = views(results);
   const st = results.settings;
@@ -117,11 +157,8 @@ export function renderReport(results: Results): { markdown: string; chart: Buffe
   push(
     "# pulumi-ksc benchmark",
     "",
-    `Measured ${results.generatedAt.slice(0, 16).replace("T", " ")} UTC on ${results.machine.cpus} × ${results.machine.cpuModel}, ` +
-      `${results.machine.memoryGB} GB, Node ${results.machine.node}, Pulumi CLI ${results.machine.pulumi} ` +
-      `(load average before the run: ${results.machine.loadBefore.join(", ")}). ` +
-      `Emulator latency **${st.latencyMs} ms per call**; the provider keeps ${st.callsInFlight} calls in flight; ` +
-      `engine \`--parallel ${st.engineParallel}\` (the CLI's default).`,
+    ...measured(results, vs),
+    `Emulator latency **${st.latencyMs} ms per call**; the provider keeps ${st.callsInFlight} calls in flight.`,
     "",
     `Estate: sites of 2 distribution points, a push server on each and the site's Network Agent policy ` +
       `(5 resources per site; ${st.devicesPerSite} devices per site in the emulator). N = ${vs.map((v) => v.n).join(", ")}. ` +
@@ -445,10 +482,12 @@ export async function publish(): Promise<void> {
 }
 
 if (require.main === module) {
-  (process.argv.includes("--publish") ? publish() : writeReport(path.join(__dirname, "out"))).catch(
-    (err: unknown) => {
-      console.error(err);
-      process.exit(1);
-    },
-  );
+  // --published: REPORT.md and chart.png of bench/ again from bench/results.json (after a change of the renderer).
+  const what = process.argv.includes("--publish")
+    ? publish()
+    : writeReport(process.argv.includes("--published") ? __dirname : path.join(__dirname, "out"));
+  what.catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
 }

@@ -19,9 +19,11 @@ import { PHASES, type Phase } from "./lowerBound";
 import { ProcessWatcher } from "./procwatch";
 import { publish, writeReport } from "./report";
 import {
+  keptRuns,
   parseSummary,
   type Impl,
   type PhaseResult,
+  type Provenance,
   type Results,
   type SizeRun,
   type StateFigures,
@@ -151,7 +153,12 @@ async function runPhase(
   return out;
 }
 
-async function runSize(n: number, latencyMs: number, watcher: ProcessWatcher): Promise<SizeRun[]> {
+async function runSize(
+  n: number,
+  latencyMs: number,
+  watcher: ProcessWatcher,
+  provenance: Provenance,
+): Promise<SizeRun[]> {
   const sites = sitesFor(n);
   const resources = sites * RESOURCES_PER_SITE;
   log(
@@ -164,8 +171,8 @@ async function runSize(n: number, latencyMs: number, watcher: ProcessWatcher): P
     latencyMs,
   });
   const runs: Record<Impl, SizeRun> = {
-    floor: { n: resources, sites, impl: "floor", phases: {} },
-    ksc: { n: resources, sites, impl: "ksc", phases: {} },
+    floor: { n: resources, sites, impl: "floor", phases: {}, provenance },
+    ksc: { n: resources, sites, impl: "ksc", phases: {}, provenance },
   };
   const stacks: Partial<Record<Impl, TestStack>> = {};
   try {
@@ -193,9 +200,24 @@ async function runSize(n: number, latencyMs: number, watcher: ProcessWatcher): P
   return [runs.floor, runs.ksc];
 }
 
-function engineParallel(): number {
+/** The CLI's default --parallel, as its help prints it; when the help shows none, 8, said to be a fallback. */
+function engineParallel(): Pick<Provenance, "engineParallel" | "engineParallelFrom"> {
   const help = execFileSync(path.join(repoRoot, "bin", "pulumi"), ["up", "--help"], { encoding: "utf8" });
-  return Number(/--parallel int32.*\(default (\d+)\)/.exec(help)?.[1] ?? 8);
+  const shown = /--parallel int32.*\(default (\d+)\)/.exec(help)?.[1];
+  if (shown) return { engineParallel: Number(shown), engineParallelFrom: "cli-help" };
+  log("`pulumi up --help` shows no default for --parallel: 8 assumed (the report says so)");
+  return { engineParallel: 8, engineParallelFrom: "fallback" };
+}
+
+/** The commit measured, and whether the working tree differs from it (then the figures are of uncommitted code). */
+function sourceOf(): Pick<Provenance, "commit" | "dirty"> {
+  const git = (...args: string[]) => execFileSync("git", args, { cwd: repoRoot, encoding: "utf8" }).trim();
+  try {
+    return { commit: git("rev-parse", "HEAD"), dirty: git("status", "--porcelain") !== "" };
+  } catch {
+    log("not a git checkout: the report cannot name the commit measured");
+    return {};
+  }
 }
 
 async function main(): Promise<void> {
@@ -205,15 +227,11 @@ async function main(): Promise<void> {
   fs.mkdirSync(logDir, { recursive: true });
   const resultsFile = path.join(outDir, "results.json");
 
-  const results: Results = {
+  const parallel = engineParallel();
+  const provenance: Provenance = {
     generatedAt: new Date().toISOString(),
-    settings: {
-      latencyMs,
-      sizes: [],
-      callsInFlight: DEFAULT_MAX_IN_FLIGHT,
-      engineParallel: engineParallel(),
-      devicesPerSite: DEVICES_PER_SITE,
-    },
+    ...sourceOf(),
+    ...parallel,
     machine: {
       cpus: os.cpus().length,
       cpuModel: os.cpus()[0]?.model ?? "unknown",
@@ -222,6 +240,17 @@ async function main(): Promise<void> {
       pulumi: execFileSync(path.join(repoRoot, "bin", "pulumi"), ["version"], { encoding: "utf8" }).trim(),
       loadBefore: os.loadavg().map((l) => Math.round(l * 100) / 100),
     },
+  };
+  const results: Results = {
+    generatedAt: provenance.generatedAt,
+    settings: {
+      latencyMs,
+      sizes: [],
+      callsInFlight: DEFAULT_MAX_IN_FLIGHT,
+      ...parallel,
+      devicesPerSite: DEVICES_PER_SITE,
+    },
+    machine: provenance.machine,
     runs: [],
   };
   if (process.env.BENCH_MERGE === "1" && fs.existsSync(resultsFile)) {
@@ -231,13 +260,16 @@ async function main(): Promise<void> {
         `BENCH_MERGE: ${resultsFile} was measured with ${earlier.settings.latencyMs} ms per call`,
       );
     }
-    const keep = new Set(sizes.map((n) => sitesFor(n) * RESOURCES_PER_SITE));
-    results.runs = earlier.runs.filter((r) => !keep.has(r.n));
+    // The sizes not measured again keep their own date, machine and commit.
+    results.runs = keptRuns(
+      earlier,
+      sizes.map((n) => sitesFor(n) * RESOURCES_PER_SITE),
+    );
   }
 
   const watcher = new ProcessWatcher();
   for (const n of sizes) {
-    results.runs.push(...(await runSize(n, latencyMs, watcher)));
+    results.runs.push(...(await runSize(n, latencyMs, watcher, provenance)));
     results.runs.sort((a, b) => a.n - b.n || a.impl.localeCompare(b.impl));
     results.settings.sizes = [...new Set(results.runs.map((r) => r.n))];
     fs.writeFileSync(resultsFile, JSON.stringify(results, null, 2) + "\n");

@@ -1,8 +1,11 @@
 // Every error path answers with a PxgError (reference §2.4/2.5), never a crash or a hang, and changes nothing.
 import { RunningEmulator, startEmulator } from "./index";
+import { ManualClock } from "../../tools/testing/clock";
 import { post, pxgError, RawReply, RawSession } from "../../tools/testing/raw-ksc";
 
 let emu: RunningEmulator;
+/** The emulator's clock: lifetimes run out when the test moves it, never by waiting. */
+const clock = new ManualClock();
 let s: RawSession;
 let root: number;
 let milan: number;
@@ -53,7 +56,7 @@ async function snapshot(): Promise<unknown> {
 }
 
 beforeAll(async () => {
-  emu = await startEmulator({ port: 0, tls: false });
+  emu = await startEmulator({ port: 0, tls: false, now: clock.now });
   s = await RawSession.start(emu.url);
   root = (await s.ok("HostGroup.GroupIdGroups")).PxgRetVal as number;
   milan = (await s.ok("HostGroup.GetGroupId", { nParent: root, strName: "Branch Milan" }))
@@ -323,7 +326,10 @@ describe("HostGroup and ChunkAccessor errors", () => {
     });
     const acc = f.strAccessor as string;
     expect((await s.ok("ChunkAccessor.GetItemsCount", { strAccessor: acc })).PxgRetVal).toBe(f.PxgRetVal);
-    await new Promise((r) => setTimeout(r, 1100));
+    // A use keeps it: 1 s after the last use it is still there, and that use starts the second again.
+    clock.advance(1000);
+    expect((await s.ok("ChunkAccessor.GetItemsCount", { strAccessor: acc })).PxgRetVal).toBe(f.PxgRetVal);
+    clock.advance(1001);
     expectError(await s.call("ChunkAccessor.GetItemsCount", { strAccessor: acc }), "KLSTD", 1186);
     const g = await s.ok("HostGroup.FindGroups", {
       wstrFilter: "",
@@ -529,7 +535,9 @@ describe("Policy and SsContents errors", () => {
     const id = (await s.ok("Policy.GetPolicyContents", { nPolicy: 1, nRevisionId: 0, nLifeTime: 200 }))
       .PxgRetVal;
     await s.ok("SsContents.SS_GetNames", { wstrID: id, wstrProduct: "", wstrVersion: "" });
-    await new Promise((r) => setTimeout(r, 400));
+    clock.advance(200);
+    await s.ok("SsContents.SS_GetNames", { wstrID: id, wstrProduct: "", wstrVersion: "" });
+    clock.advance(201);
     expectError(
       await s.call("SsContents.SS_GetNames", { wstrID: id, wstrProduct: "", wstrVersion: "" }),
       "KLSTD",

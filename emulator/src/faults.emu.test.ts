@@ -1,12 +1,15 @@
 // Faults at the HTTP layer: repeatable with a seed; resets, "apply then drop", transient errors, latency, TTL.
 import * as http from "http";
 import { RunningEmulator, startEmulator } from "./index";
+import { ManualClock } from "../../tools/testing/clock";
 import { get, post, pxgError, RawSession } from "../../tools/testing/raw-ksc";
 
 let emu: RunningEmulator;
+/** The emulator's clock: sessions expire when the test moves it, never by waiting. */
+const clock = new ManualClock();
 let s: RawSession;
 beforeAll(async () => {
-  emu = await startEmulator({ port: 0, tls: false });
+  emu = await startEmulator({ port: 0, tls: false, now: clock.now });
   s = await RawSession.start(emu.url);
 });
 afterEach(() => {
@@ -117,7 +120,9 @@ test("latency and session TTL through the control endpoint; GET /control/faults 
   expect((await get(emu.url, "/control/faults")).json).toEqual({ latencyMs: 20, sessionTtlSeconds: 1 });
   const fresh = await RawSession.start(emu.url);
   expect((await fresh.call("Session.Ping")).status).toBe(200);
-  await new Promise((r) => setTimeout(r, 1100));
+  clock.advance(1000);
+  expect((await fresh.call("Session.Ping")).status).toBe(200);
+  clock.advance(1);
   expect((await fresh.call("Session.Ping")).status).toBe(401);
   await post(emu.url, "/control/faults", {});
   s = await RawSession.start(emu.url);

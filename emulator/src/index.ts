@@ -9,14 +9,8 @@ import * as path from "path";
 import { Backend } from "./backend";
 import { ensureCertificate } from "./cert";
 import { FaultConfig, FaultInjector } from "./faults";
-import { ClassHandler } from "./handler";
-import { chunkAccessorHandler } from "./handlers/chunkAccessor";
-import { hostGroupHandler } from "./handlers/hostGroup";
+import { classHandlers } from "./handlers";
 import { Models } from "./handlers/models";
-import { policyHandler } from "./handlers/policy";
-import { sessionHandler } from "./handlers/session";
-import { ssContentsHandler } from "./handlers/ssContents";
-import { uaControlHandler } from "./handlers/uaControl";
 import { KeyNames, loadKeyNames } from "./keys";
 import { ChunkAccessorModel } from "./models/chunkAccessor";
 import { HostGroupModel } from "./models/hostGroup";
@@ -70,6 +64,11 @@ export interface EmulatorOptions {
   lockoutSeconds?: number;
   /** lines for a person (warnings); default: nothing */
   log?: (line: string) => void;
+  /**
+   * The clock of every lifetime (sessions, tokens, lockouts, accessors, settings handles) and of CURTIME in
+   * filters, in ms since the epoch (default Date.now). Tests pass a clock they move by hand.
+   */
+  now?: () => number;
 }
 
 export interface RunningEmulator {
@@ -116,7 +115,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     state = seedState(keys, seed);
   }
 
-  const backend = new Backend(state, keys);
+  const backend = new Backend(state, keys, options.now);
   const sessions = new SessionModel({
     user: options.user ?? DEFAULT_USER,
     password: options.password ?? DEFAULT_PASSWORD,
@@ -134,14 +133,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     policy: new PolicyModel(backend),
     ssContents: new SsContentsModel(backend),
   };
-  const handlers: Record<string, ClassHandler> = {
-    Session: sessionHandler(models),
-    HostGroup: hostGroupHandler(models),
-    ChunkAccessor: chunkAccessorHandler(models),
-    UaControl: uaControlHandler(models),
-    Policy: policyHandler(models),
-    SsContents: ssContentsHandler(models),
-  };
+  const handlers = classHandlers(models);
 
   // Persistence: coalesce bursts of changes into one atomic write shortly after.
   let saveTimer: NodeJS.Timeout | undefined;

@@ -4,6 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { RunningEmulator, startEmulator } from "./index";
 import { post, RawSession } from "../../tools/testing/raw-ksc";
+import { eventually } from "../../tools/testing/clock";
 
 let dir: string;
 beforeEach(() => {
@@ -128,9 +129,14 @@ test("the state file is written shortly after each change, without waiting for s
   const emu = await startEmulator({ port: 0, tls: false, stateFile });
   try {
     const s = await RawSession.start(emu.url);
+    const saved = () => JSON.parse(fs.readFileSync(stateFile, "utf8")).assignUasAutomatically as unknown;
+    expect(saved()).toBe(true);
     await s.ok("UaControl.SetAssignUasAutomatically", { bEnabled: false });
-    await new Promise((r) => setTimeout(r, 200));
-    expect(JSON.parse(fs.readFileSync(stateFile, "utf8")).assignUasAutomatically).toBe(false);
+    // Written by the emulator on its own (no stop, no flush): wait for the file to say so, not for a time.
+    await eventually(
+      async () => saved(),
+      (v) => v === false,
+    );
   } finally {
     await emu.stop();
   }

@@ -1,6 +1,7 @@
 // Logins and sessions (reference §1.2, §1.3): both session styles, EndSession → 403, 401, lockout, KSCT tokens.
 import * as http from "http";
 import { RunningEmulator, startEmulator } from "./index";
+import { ManualClock, eventually } from "../../tools/testing/clock";
 import { b64, get, kscBasic, post, pxgError, RawSession } from "../../tools/testing/raw-ksc";
 
 const PASSWORD = "KscEmulator-Pa55";
@@ -54,8 +55,13 @@ describe("style A: connection-bound login", () => {
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
     await post(emu.url, api("login"), {}, { agent, headers: { Authorization: kscBasic("admin", PASSWORD) } });
     const before = await activeSessions(emu);
+    expect(before).toBeGreaterThan(0);
     agent.destroy();
-    await new Promise((r) => setTimeout(r, 100));
+    // The server learns of the close when its socket does: wait for that, not for a time.
+    await eventually(
+      () => activeSessions(emu),
+      (n) => n < before,
+    );
     expect(await activeSessions(emu)).toBe(before - 1);
   });
 
@@ -204,7 +210,14 @@ describe("401 and credential forms", () => {
 });
 
 test("account lockout: repeated bad passwords lock the account (SPL 2013), even for the right password", async () => {
-  const e = await startEmulator({ port: 0, tls: false, lockoutThreshold: 3, lockoutSeconds: 1 });
+  const clock = new ManualClock();
+  const e = await startEmulator({
+    port: 0,
+    tls: false,
+    lockoutThreshold: 3,
+    lockoutSeconds: 1,
+    now: clock.now,
+  });
   try {
     const login = (pw: string) =>
       post(e.url, api("Session.StartSession"), {}, { headers: { Authorization: kscBasic("admin", pw) } });
@@ -219,7 +232,9 @@ test("account lockout: repeated bad passwords lock the account (SPL 2013), even 
     expect(locked.status).toBe(401);
     expect(pxgError(locked)).toMatchObject({ module: "SPL", code: 2013 });
     expect(locked.text).not.toContain(PASSWORD);
-    await new Promise((r) => setTimeout(r, 1100));
+    clock.advance(999);
+    expect((await login(PASSWORD)).status).toBe(401); // locked for 1 s: still locked just before its end
+    clock.advance(1);
     expect((await login(PASSWORD)).status).toBe(200);
   } finally {
     await e.stop();
@@ -258,11 +273,14 @@ test("KSCT: Session.CreateToken gives a one-time token for a KSCT logon", async 
 });
 
 test("sessions expire after sessionTtlSeconds, and on /control/expire-sessions (then 401)", async () => {
-  const e = await startEmulator({ port: 0, tls: false, sessionTtlSeconds: 1 });
+  const clock = new ManualClock();
+  const e = await startEmulator({ port: 0, tls: false, sessionTtlSeconds: 1, now: clock.now });
   try {
     const s = await RawSession.start(e.url);
     expect((await s.call("Session.Ping")).status).toBe(200);
-    await new Promise((r) => setTimeout(r, 1200));
+    clock.advance(1000);
+    expect((await s.call("Session.Ping")).status).toBe(200);
+    clock.advance(1);
     const expired = await s.call("Session.Ping");
     expect(expired.status).toBe(401);
     expect(pxgError(expired)).toMatchObject({ module: "KLWAT", code: 1445, message: "session expired" });

@@ -17,7 +17,7 @@ import { startEmulator } from "ksc-emulator";
 import { main } from "../../provider/src/cli/main";
 import { REAL, administrator } from "../../provider/src/cli/testing/administrator";
 import { recordingIo } from "../../provider/src/cli/testing/io";
-import { RawKsc, WRITE_METHOD, long, policyVal, policyValue } from "../../tools/testing/raw-ksc";
+import { RawKsc, long, policyVal, policyValue, writesBetween } from "../../tools/testing/raw-ksc";
 import { expectSuccess, newStack, repoRoot, type TestStack } from "../../tools/engine";
 
 jest.setTimeout(10 * 60 * 1000);
@@ -34,10 +34,14 @@ function kscConfig(emu: Emulator): Record<string, string | { value: string; secr
   };
 }
 
-function writesSince(emu: Emulator, before: Record<string, number>): string[] {
-  return Object.entries(emu.counters().calls)
-    .filter(([method, n]) => WRITE_METHOD.test(method) && n > (before[method] ?? 0))
-    .map(([method]) => method);
+/** Every policy of the console (id, name, group), without reading its settings (their names differ here). */
+async function policyList(raw: RawKsc): Promise<string[]> {
+  const out = new Set<string>();
+  for (const id of (await raw.groups()).keys()) {
+    for (const p of await raw.policiesOf(id))
+      out.add(`${p.KLPOL_ID} ${p.KLPOL_DN} (group ${p.KLPOL_GROUP_ID})`);
+  }
+  return [...out].sort();
 }
 
 /** An emulator serving these key names (standing in for a real server) and a stack of the example on it. */
@@ -78,19 +82,27 @@ describe("a server whose undocumented key names differ: probe guided, then the e
   afterAll(() => closeServer({ emu, raw, dir, stack }));
 
   test("1. without an override file, `pulumi up` fails and says to run the probe", async () => {
+    const policiesBefore = await policyList(raw);
+    expect(policiesBefore.length).toBeGreaterThan(0); // the seeded default Network Agent policy
+    const before = { ...emu.counters().calls };
     const r = await stack.up(["--skip-preview"]);
+    const writes = writesBetween(before, emu.counters().calls);
     expect(r.code).not.toBe(0);
     const output = r.stdout + r.stderr;
     expect(output).toMatch(/no distribution point setting named "PROPOSED_UaPushServerEnabled"/);
     expect(output).toMatch(/npx pulumi-ksc probe guided/);
     expect(output).toMatch(/ksc:keyNamesFile/);
-    // Nothing meaningless was written: the DP has no placeholder keys, no policy was made.
+    // Nothing meaningless was written: the DP was registered with the server's template and its documented settings
+    // (manual DP assignment first), then nothing more — no ModifyUpdateAgent with placeholder keys, no policy, no
+    // policy settings; the DP has no placeholder keys and the console's policies are the ones it had.
     const dpHost = await raw.hostId("milan-dp-01");
     const info = (await raw.call("UaControl.GetUpdateAgentInfo", { wstrUaHostId: dpHost })).pUaInfo as Record<
       string,
       unknown
     >;
     expect(Object.keys(info).filter((k) => k.startsWith("PROPOSED_"))).toEqual([]);
+    expect(writes).toEqual({ "UaControl.SetAssignUasAutomatically": 1, "UaControl.RegisterUpdateAgent": 1 });
+    expect(await policyList(raw)).toEqual(policiesBefore);
     expectSuccess(await stack.destroy());
   });
 
@@ -243,7 +255,7 @@ describe("generate: the first `pulumi up` of the generated program only adopts",
     expectSuccess(await stack.up(["--skip-preview"]));
     // 2 DPs, 2 push servers, 1 policy: in the state only.
     expect((await stack.resources()).map((r) => r.type).sort()).toHaveLength(5);
-    expect(writesSince(emu, before)).toEqual([]);
+    expect(writesBetween(before, emu.counters().calls)).toEqual({});
     expectSuccess(await stack.preview(["--expect-no-changes"]));
     expectSuccess(await stack.preview(["--refresh", "--expect-no-changes"]));
   });

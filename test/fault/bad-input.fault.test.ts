@@ -1,11 +1,19 @@
-// Bad input, table-driven, each case through `pulumi preview` of programs/declare: the run exits non-zero, the
-// message names the property and the reason, and the console is unchanged (raw API snapshot before and after).
+// Bad input, table-driven, each case through `pulumi preview --json` of programs/declare: the run exits non-zero,
+// the engine's diagnostic carries the property in its property slot ("property X value … has a problem: reason")
+// with the reason, no write call reaches the console (the emulator's call counters, per case: each lane of cases
+// has an emulator of its own), and the console is unchanged (raw API snapshot before and after).
 // Names with quotes, parentheses, `*`, backslashes and non-Latin letters work where the API allows them and never
-// change a FindHosts filter: a `*` or `?` in a device name matches only a device with that very name.
-import type { TestStack } from "../../tools/engine";
+// change a FindHosts filter: a `*` or `?` in a device name matches only a device with that very name, and the
+// preview plans the host that has it.
+// The verdict is lib/verdict.ts (unit tests with planted faults: lib/verdict.test.ts); here, writes planted into
+// two previews (programs/declare's PlantedWrite) show the no-write check failing where the snapshot sees nothing.
+import * as fs from "fs";
+import * as path from "path";
+import { type PreviewJson, type TestStack } from "../../tools/engine";
 import { ConsoleSnapshot, hostIdOf, snapshot } from "./lib/console";
 import { Declaration, declareDir } from "./lib/declare";
-import { Ksc, errorLines, kscStack, report } from "./lib/fixture";
+import { Ksc, kscStack, report } from "./lib/fixture";
+import { CaseRun, problems, writesBetween } from "./lib/verdict";
 
 jest.setTimeout(15 * 60 * 1000);
 
@@ -37,9 +45,12 @@ const policy = (args: Args): Declaration => ({
 interface Case {
   title: string;
   resources: Declaration[];
-  /** The property the message must name, and the reason (a pattern); undefined: the preview must succeed. */
+  /** The property the diagnostic must carry in its property slot, and the reason (a pattern); undefined: the
+   *  preview must succeed. */
   property?: string;
   reason?: RegExp;
+  /** For a preview that succeeds: inputs the checks must plan, by resource name ("@host:<name>": that host id). */
+  planned?: Record<string, Record<string, unknown>>;
 }
 
 const RANGE = /between 1 and 65535|at least 1|at most 65535|minimum|maximum/;
@@ -241,8 +252,8 @@ const CASES: Case[] = [
   {
     title: "unknown field in a locked setting",
     resources: [policy({ forceConnectionThroughDp: { value: true, lockd: true } })],
-    property: "lockd",
-    reason: /unknown|not a property|not allowed/,
+    property: "forceConnectionThroughDp",
+    reason: /^lockd: (unknown|not a property|not allowed)/,
   },
   {
     title: "multicast address that is not multicast",
@@ -290,14 +301,17 @@ const CASES: Case[] = [
   {
     title: "device named with quotes, parentheses, a backslash and non-Latin letters",
     resources: [dp({ deviceName: RENAMED["milan-dp-02"] })],
+    planned: { dp: { deviceName: RENAMED["milan-dp-02"], hostId: `@host:${RENAMED["milan-dp-02"]}` } },
   },
   {
     title: 'device named "rome-dp-*" matches only itself',
     resources: [dp({ deviceName: "rome-dp-*", scopeGroups: ["Managed devices/Branch Rome"] })],
+    planned: { dp: { deviceName: "rome-dp-*", hostId: "@host:rome-dp-*" } },
   },
   {
     title: "policy named with quotes, parentheses, *, a backslash and non-Latin letters",
     resources: [policy({ name: 'Агент "HQ" (main) * \\ 東京' })],
+    planned: { policy: { name: 'Агент "HQ" (main) * \\ 東京', group: MILAN } },
   },
 ];
 
@@ -311,66 +325,143 @@ function withHostIds(v: unknown, s: ConsoleSnapshot): unknown {
   return v;
 }
 
-/** Cases run this many at a time, each on its own stack (they share the emulator, which nothing may change). */
+/** Lanes of cases run at the same time, each with an emulator and a stack of its own (counters per case). */
 const PARALLEL = 2;
 
+/** An emulator set up as the cases expect it, its baseline console, and a stack on it. */
+interface Lane {
+  ksc: Ksc;
+  baseline: ConsoleSnapshot;
+  stack: TestStack;
+}
+
+/** The console the cases run against: two devices renamed, and rome-dp-01 a DP with a push server on 13295. */
+async function startLane(): Promise<Lane> {
+  const ksc = await Ksc.start();
+  const s = await snapshot(ksc.raw);
+  for (const [from, to] of Object.entries(RENAMED)) {
+    await ksc.raw.call("HostGroup.UpdateHost", {
+      strHostName: hostIdOf(s, from),
+      pInfo: { KLHST_WKS_DN: to },
+    });
+  }
+  await ksc.raw.call("UaControl.SetAssignUasAutomatically", { bEnabled: false });
+  const info = (await ksc.raw.call("UaControl.GetDefaultUpdateAgentRegistrationInfo")).pUaInfo as Record<
+    string,
+    unknown
+  >;
+  const rome = s.groups.find((g) => g.name === "Branch Rome")!.id;
+  await ksc.raw.call("UaControl.RegisterUpdateAgent", {
+    pUaInfo: {
+      ...info,
+      UaHostId: hostIdOf(s, "rome-dp-01"),
+      UaScope: {
+        type: "params",
+        value: { ScopeGroups: [{ type: "params", value: { ScopeId: { type: "long", value: rome } } }] },
+      },
+      PROPOSED_UaPushServerEnabled: true,
+      PROPOSED_UaPushServerPort: { type: "long", value: 13295 },
+    },
+  });
+  const baseline = await snapshot(ksc.raw);
+  const stack = await kscStack(declareDir, ksc, { config: { resources: "[]" } });
+  return { ksc, baseline, stack };
+}
+
+/** One preview of `resources` on a lane: what the engine said and planned, and what reached the console. */
+async function runCase(lane: Lane, resources: Declaration[]): Promise<CaseRun> {
+  const { ksc, baseline, stack } = lane;
+  const before = await snapshot(ksc.raw);
+  const calls = ksc.counters().calls;
+  const r = await stack.run(["preview", "--json", "--config", `resources=${JSON.stringify(resources)}`]);
+  const writes = writesBetween(calls, ksc.counters().calls);
+  const after = await snapshot(ksc.raw);
+  let json: PreviewJson | undefined;
+  try {
+    json = JSON.parse(r.stdout) as PreviewJson;
+  } catch {
+    json = undefined;
+  }
+  const planned: CaseRun["planned"] = {};
+  for (const step of json?.steps ?? []) {
+    const name = step.urn.split("::").pop()!;
+    if (step.newState?.inputs) planned[name] = step.newState.inputs;
+  }
+  return {
+    code: r.code,
+    // Output that is not the JSON document (a crash of the CLI) counts as one error, shown in full.
+    diagnostics: json?.diagnostics ?? [{ severity: "error", message: `${r.stdout}\n${r.stderr}` }],
+    writes,
+    unchanged:
+      JSON.stringify(before) === JSON.stringify(baseline) &&
+      JSON.stringify(after) === JSON.stringify(baseline),
+    planned,
+  };
+}
+
+const byTitle = (title: string): Case => CASES.find((c) => c.title === title)!;
+
+/** What the verdict checks for a case, with "@host:<name>" in its planned inputs made host ids of `s`. */
+const expectation = (c: Case, s: ConsoleSnapshot): Case => ({
+  ...c,
+  planned: c.planned && (withHostIds(c.planned, s) as Case["planned"]),
+});
+
+/** Writes planted into a preview (programs/declare's PlantedWrite) that leave the console exactly as it was. */
+const PLANTS: {
+  title: string;
+  into: Case;
+  method: string;
+  args: (lane: Lane) => Promise<Record<string, unknown>>;
+}[] = [
+  {
+    title: "automatic DP assignment set off, as it already is, in a preview that succeeds",
+    into: byTitle("policy named with quotes, parentheses, *, a backslash and non-Latin letters"),
+    method: "UaControl.SetAssignUasAutomatically",
+    args: async () => ({ bEnabled: false }),
+  },
+  {
+    title: "a DP object written back with the values it has, in a preview refused for a bad port",
+    into: byTitle("DP port 0"),
+    method: "UaControl.ModifyUpdateAgent",
+    args: async (lane) => ({
+      pUaInfo: (
+        await lane.ksc.raw.call("UaControl.GetUpdateAgentInfo", {
+          wstrUaHostId: hostIdOf(lane.baseline, "rome-dp-01"),
+        })
+      ).pUaInfo,
+    }),
+  },
+];
+
 describe(`bad input: ${CASES.length} cases through pulumi preview`, () => {
-  let ksc: Ksc;
-  let baseline: ConsoleSnapshot;
-  const stacks: TestStack[] = [];
-  const results = new Map<string, { code: number; text: string; lines: string[]; unchanged: boolean }>();
+  const lanes: Lane[] = [];
+  const results = new Map<string, CaseRun>();
+  /** The baseline of the lane each case ran on. */
+  const ranOn = new Map<string, ConsoleSnapshot>();
+  const planted = new Map<string, CaseRun>();
 
   beforeAll(async () => {
-    ksc = await Ksc.start();
-    // The console the cases run against: two devices renamed, and rome-dp-01 a DP with a push server on 13295.
-    const s = await snapshot(ksc.raw);
-    for (const [from, to] of Object.entries(RENAMED)) {
-      await ksc.raw.call("HostGroup.UpdateHost", {
-        strHostName: hostIdOf(s, from),
-        pInfo: { KLHST_WKS_DN: to },
-      });
-    }
-    await ksc.raw.call("UaControl.SetAssignUasAutomatically", { bEnabled: false });
-    const info = (await ksc.raw.call("UaControl.GetDefaultUpdateAgentRegistrationInfo")).pUaInfo as Record<
-      string,
-      unknown
-    >;
-    const rome = s.groups.find((g) => g.name === "Branch Rome")!.id;
-    await ksc.raw.call("UaControl.RegisterUpdateAgent", {
-      pUaInfo: {
-        ...info,
-        UaHostId: hostIdOf(s, "rome-dp-01"),
-        UaScope: {
-          type: "params",
-          value: { ScopeGroups: [{ type: "params", value: { ScopeId: { type: "long", value: rome } } }] },
-        },
-        PROPOSED_UaPushServerEnabled: true,
-        PROPOSED_UaPushServerPort: { type: "long", value: 13295 },
-      },
-    });
-    baseline = await snapshot(ksc.raw);
-
-    for (let i = 0; i < PARALLEL; i++)
-      stacks.push(await kscStack(declareDir, ksc, { config: { resources: "[]" } }));
+    for (let i = 0; i < PARALLEL; i++) lanes.push(await startLane());
     const queue = [...CASES];
     await Promise.all(
-      stacks.map(async (stack) => {
+      lanes.map(async (lane) => {
         for (let c = queue.shift(); c; c = queue.shift()) {
-          const resources = withHostIds(c.resources, baseline);
-          const before = await snapshot(ksc.raw);
-          const r = await stack.preview(["--config", `resources=${JSON.stringify(resources)}`]);
-          const after = await snapshot(ksc.raw);
-          results.set(c.title, {
-            code: r.code,
-            text: `${r.stdout}\n${r.stderr}`,
-            lines: errorLines(r).filter((l) => !/^error: preview failed$/.test(l)),
-            unchanged:
-              JSON.stringify(before) === JSON.stringify(baseline) &&
-              JSON.stringify(after) === JSON.stringify(baseline),
-          });
+          results.set(c.title, await runCase(lane, withHostIds(c.resources, lane.baseline) as Declaration[]));
+          ranOn.set(c.title, lane.baseline);
         }
       }),
     );
+    const lane = lanes[0];
+    for (const p of PLANTS) {
+      const plant: Declaration = {
+        kind: "PlantedWrite",
+        name: "plant",
+        args: { method: p.method, args: await p.args(lane) },
+      };
+      const resources = withHostIds([plant, ...p.into.resources], lane.baseline) as Declaration[];
+      planted.set(p.title, await runCase(lane, resources));
+    }
   });
 
   afterAll(async () => {
@@ -378,31 +469,46 @@ describe(`bad input: ${CASES.length} cases through pulumi preview`, () => {
       "bad input: the message each case gave",
       CASES.map((c) => {
         const r = results.get(c.title);
-        return `${c.title}: exit ${r?.code} ${r?.lines.join(" | ").slice(0, 300) ?? ""}`;
+        const said = r?.diagnostics.map((d) => d.message.trim()).join(" | ") ?? "";
+        return `${c.title}: exit ${r?.code} ${said.slice(0, 300)}`;
       }),
     );
-    for (const s of stacks) await s.dispose();
-    await ksc?.stop();
+    for (const lane of lanes) {
+      await lane.stack.dispose();
+      await lane.ksc.stop();
+    }
   });
 
-  test("at least 30 cases", () => {
-    expect(CASES.filter((c) => c.property).length).toBeGreaterThanOrEqual(30);
+  test("every case ran once under its own title; at least 30 bad inputs refused as expected; the README counts them", () => {
+    expect(new Set(CASES.map((c) => c.title)).size).toBe(CASES.length);
+    expect([...results.keys()].sort()).toEqual(CASES.map((c) => c.title).sort());
+    const refused = CASES.filter(
+      (c) => c.property && problems(expectation(c, ranOn.get(c.title)!), results.get(c.title)!).length === 0,
+    );
+    expect(refused.length).toBeGreaterThanOrEqual(30);
+    const readme = fs.readFileSync(path.join(__dirname, "README.md"), "utf8");
+    expect(readme).toContain(`| \`bad-input.fault.test.ts\` | ${CASES.length} cases`);
   });
 
   test.each(CASES.map((c) => [c.title, c] as const))("%s", (_title, c) => {
     const r = results.get(c.title);
     if (!r) throw new Error("the case did not run");
     expect(r.unchanged).toBe(true);
-    if (!c.property) {
-      if (r.code !== 0) throw new Error(`preview failed:\n${r.text}`);
-      return;
-    }
-    expect(r.code).not.toBe(0);
-    // One error line names the property and gives the reason.
-    const line = r.lines.find((l) => l.includes(c.property!) && c.reason!.test(l));
-    if (!line)
-      throw new Error(
-        `no error line names ${c.property} with ${c.reason}:\n${r.lines.join("\n")}\n\n${r.text}`,
-      );
+    expect(r.writes).toEqual({});
+    const wrong = problems(expectation(c, ranOn.get(c.title)!), r);
+    if (wrong.length) throw new Error(wrong.join("\n"));
   });
+
+  test.each(PLANTS.map((p) => [p.title, p] as const))(
+    "the no-write check can fail: planted %s",
+    (_title, p) => {
+      const r = planted.get(p.title)!;
+      // The snapshot alone sees nothing, and the case is otherwise as expected ...
+      expect(r.unchanged).toBe(true);
+      // ... but the counters saw the write.
+      expect(problems(expectation(p.into, lanes[0].baseline), r)).toEqual([
+        `write calls reached the console during the preview: ${p.method} ×1`,
+      ]);
+    },
+  );
 });

@@ -3,7 +3,16 @@
 // PushServer both rewrite the whole DP object of their host (ModifyUpdateAgent replaces it), so without the
 // per-host read-modify-write one of the two changes would be lost. For the update the PushServers name their
 // host by a literal host id instead of `dp.hostId`, so the engine does not order the two updates of a host: they
-// run at the same time in the one provider process.
+// may run at the same time in the one provider process.
+//
+// Whether they do depends on the engine's scheduling (each PushServer's check reads the console before its update
+// starts); in our runs at default parallelism no two cycles of one host overlapped (the report says how many did),
+// so that update alone cannot show the lock at work. So a test-only preload (lib/lock-preload.js, loaded with NODE_OPTIONS; the shipped provider has no switch
+// for it) watches the lock in every update, and two more updates make both cycles of every host start together:
+// with the lock nothing is lost, and with the lock taken out the same check finds lost updates.
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { expectSuccess, type TestStack } from "../../tools/engine";
 import { ConsoleSnapshot, PUSH, groupIdOf, hostIdOf, scopeGroupIds, snapshot } from "./lib/console";
 import { Declaration, declare, declareDir } from "./lib/declare";
@@ -90,10 +99,7 @@ describe(`${HOSTS.length} DPs with a push server each, default engine parallelis
 
   beforeAll(async () => {
     ksc = await Ksc.start({ seed: { sites: SITES, devicesPerSite: 4 } });
-    stack = await kscStack(declareDir, ksc, {
-      config: { resources: "[]" },
-      env: { KSC_TEST_NO_LOCK: process.env.KSC_TEST_NO_LOCK },
-    });
+    stack = await kscStack(declareDir, ksc, { config: { resources: "[]" } });
   });
 
   afterAll(async () => {
@@ -114,23 +120,83 @@ describe(`${HOSTS.length} DPs with a push server each, default engine parallelis
     expect(ofType(state, "PushServer")).toHaveLength(HOSTS.length);
   });
 
-  test("one update changes DP settings and push port of every host: no update is lost", async () => {
+  /**
+   * One `up` changing DP settings and push port of every host to `to`, with lib/lock-preload.js in `mode`: the
+   * hosts whose change was lost, and the lock's log (how many cycles found another cycle on their host under way).
+   */
+  async function updateAll(
+    to: Settings,
+    mode: "observe" | "meet" | "meet-without-lock",
+    args: string[] = [],
+  ): Promise<{ lost: string[]; overlaps: number; cycles: number }> {
     const s = await snapshot(ksc.raw);
     const hostIds = new Map(HOSTS.map((h) => [h.device, hostIdOf(s, h.device)]));
-    await declare(stack, declarations(changed, hostIds));
+    await declare(stack, declarations(to, hostIds));
     const preview = await stack.previewJson();
     expect(preview.changeSummary).toMatchObject({ update: HOSTS.length * 2 });
+    const log = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "ksc-lock-")), "lock.log");
+    const env = {
+      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --require ${path.join(__dirname, "lib", "lock-preload.js")}`,
+      KSC_TEST_LOCK: mode,
+      KSC_TEST_LOCK_LOG: log,
+    };
     // Latency keeps more calls in flight at once, so the two read-modify-write cycles of a host overlap more.
     ksc.faults({ latencyMs: Number(process.env.KSC_TEST_LATENCY ?? 20) });
-    const up = expectSuccess(await timed("up (update 100 resources)", () => stack.up(["--skip-preview"])));
+    const up = expectSuccess(
+      await timed(`up (update 100 resources), lock ${mode}`, () =>
+        stack.run(["up", "--yes", "--skip-preview", ...args], { env }),
+      ),
+    );
     ksc.faults({});
     expect(up.stdout).toMatch(new RegExp(`~ ${HOSTS.length * 2} updated`));
-    expect(lostUpdates(await snapshot(ksc.raw), changed)).toEqual([]);
+    const lines = fs.existsSync(log) ? fs.readFileSync(log, "utf8").split("\n").filter(Boolean) : [];
+    fs.rmSync(path.dirname(log), { recursive: true, force: true });
+    const result = {
+      lost: lostUpdates(await snapshot(ksc.raw), to),
+      overlaps: lines.filter((l) => l.startsWith("overlap ")).length,
+      cycles: lines.length,
+    };
+    rows.push(
+      `  lock ${mode}: ${result.cycles} read-modify-write cycles, ${result.overlaps} began while another on the same host was under way; ${result.lost.length} hosts lost an update`,
+    );
+    return result;
+  }
+
+  test("one update changes DP settings and push port of every host: no update is lost", async () => {
+    const r = await updateAll(changed, "observe");
+    // The preload saw every cycle (so the "meet" runs below watch the same thing).
+    expect(r.cycles).toBe(HOSTS.length * 2);
+    expect(r.lost).toEqual([]);
     expectSuccess(
       await timed("preview --refresh --expect-no-changes", () =>
         stack.preview(["--refresh", "--expect-no-changes"]),
       ),
     );
+  });
+
+  // Every step may start at once (--parallel above the number of resources), so each host's second cycle can
+  // always reach the door where the first waits for it.
+  const ALL_AT_ONCE = ["--parallel", String(HOSTS.length * 2 + 10)];
+
+  test("both cycles of every host made to start together: the lock makes one wait, nothing is lost", async () => {
+    const r = await updateAll(
+      { dpPort: 13002, distributePackages: true, pushPort: 13301 },
+      "meet",
+      ALL_AT_ONCE,
+    );
+    expect(r.cycles).toBe(HOSTS.length * 2);
+    expect(r.overlaps).toBe(HOSTS.length);
+    expect(r.lost).toEqual([]);
+  });
+
+  test("the check can fail: the same, with the lock taken out of the provider, loses updates", async () => {
+    const r = await updateAll(
+      { dpPort: 13003, distributePackages: false, pushPort: 13302 },
+      "meet-without-lock",
+      ALL_AT_ONCE,
+    );
+    expect(r.overlaps).toBe(HOSTS.length);
+    expect(r.lost.length).toBeGreaterThan(0);
   });
 
   test("destroy", async () => {

@@ -1,48 +1,41 @@
 // Secrets: a known password, known one-time tokens and the session ids the server hands out never appear in the
-// exported state (plain or --show-secrets), the logs of every command run with `-v=9 --logtostderr --debug` and
-// the provider's debug lines on (KSC_DEBUG=1), error messages, the serialized provider, or the request log (a
-// recording proxy in front of the emulator) apart from the headers that must carry them (Authorization;
-// X-KSC-Session for the session id).
+// exported state (plain or --show-secrets), the files of the stack's state folder (checkpoints, backups, history)
+// and its config file, the logs of every command run with `-v=9 --logtostderr --debug` and the provider's debug
+// lines on (KSC_DEBUG=1), error messages, the serialized provider, or the request log (a recording proxy in front of
+// the emulator: requests and replies with their headers) apart from where they must be: credentials in the
+// Authorization header of the login call only, session ids in the X-KSC-Session header and the login reply.
+// Every form is searched (lib/audit.ts: as is, JSON-escaped, percent-encoded, base64 also inside a larger blob such
+// as "user:password", hex, without "=" padding); lib/audit.test.ts shows the audit catching a planted leak of each.
 // Every example goes through up, preview, refresh and destroy; then token logins, and failing logins.
 import * as crypto from "crypto";
+import * as fs from "fs";
 import * as path from "path";
 import { startEmulator, type RunningEmulator } from "ksc-emulator";
 import { expectSuccess, newStack, type PulumiResult, type TestStack } from "../../tools/engine";
 import { RawKsc } from "../../tools/testing/raw-ksc";
+import { Secret, exchangeLeaks, filesBelow, isLogin, leaks } from "./lib/audit";
 import { groupIdOf, hostIdOf, snapshot } from "./lib/console";
 import { examplesDir, report } from "./lib/fixture";
 import { RecordingProxy } from "./lib/recorder";
 
 jest.setTimeout(15 * 60 * 1000);
 
-const PASSWORD = `Known-Pa55-${crypto.randomBytes(6).toString("hex")}`;
-const WRONG_PASSWORD = `Wrong-Pa55-${crypto.randomBytes(6).toString("hex")}`;
+// Characters that JSON, percent-encoding and base64 padding change, so those forms differ from the plain one.
+const PASSWORD = `Known/Pa55+${crypto.randomBytes(6).toString("hex")}=`;
+const WRONG_PASSWORD = `Wrong/Pa55+${crypto.randomBytes(6).toString("hex")}=`;
 const BOGUS_TOKEN = crypto.randomBytes(24).toString("base64");
 const VERBOSE = ["-v=9", "--logtostderr", "--debug"];
-
-/** Every form a secret could leak in: as is, and base64 (how KSCBasic sends it). */
-function forms(secret: string): string[] {
-  const b64 = Buffer.from(secret, "utf8").toString("base64");
-  return [secret, b64, b64.replace(/=+$/, "")];
-}
-
-/** The secrets found in `text`, by name (never the value, so a failure does not print it either). */
-function leaks(text: string, secrets: Map<string, string>): string[] {
-  const found: string[] = [];
-  for (const [name, value] of secrets) if (forms(value).some((f) => text.includes(f))) found.push(name);
-  return found;
-}
 
 describe("no password, token or session id in state, logs, errors or requests", () => {
   let emu: RunningEmulator;
   let proxy: RecordingProxy;
   let raw: RawKsc;
-  /** name → value of every secret in play; session ids are added from the proxy at the end. */
-  const secrets = new Map<string, string>([
-    ["password", PASSWORD],
-    ["wrong password", WRONG_PASSWORD],
-    ["bogus token", BOGUS_TOKEN],
-  ]);
+  /** Every secret in play; session ids are added from the proxy at the end. */
+  const secrets: Secret[] = [
+    { name: "password", value: PASSWORD, kind: "credential" },
+    { name: "wrong password", value: WRONG_PASSWORD, kind: "credential" },
+    { name: "bogus token", value: BOGUS_TOKEN, kind: "credential" },
+  ];
   /** Everything a person or a log collector could see, by where it came from. */
   const seen: { where: string; text: string }[] = [];
   const rows: string[] = [];
@@ -83,6 +76,21 @@ describe("no password, token or session id in state, logs, errors or requests", 
         text: JSON.stringify(state),
       });
     }
+  }
+
+  /** The stack's state folder (file backend: checkpoints, backups, history) and its config file, every file. */
+  function recordFiles(where: string, stack: TestStack): void {
+    for (const f of filesBelow(stack.stateDir))
+      seen.push({ where: `${where}: state folder ${f.file}`, text: f.text });
+    const config = path.join(stack.projectDir, `Pulumi.${stack.name}.yaml`);
+    if (fs.existsSync(config))
+      seen.push({ where: `${where}: ${path.basename(config)}`, text: fs.readFileSync(config, "utf8") });
+  }
+
+  /** Searches the stack's files, then removes the stack (which deletes them). */
+  async function disposeSearched(where: string, stack: TestStack): Promise<void> {
+    recordFiles(where, stack);
+    await stack.dispose();
   }
 
   function stackFor(
@@ -156,7 +164,7 @@ describe("no password, token or session id in state, logs, errors or requests", 
         await recordState(`${example} after refresh`, stack);
         expectSuccess(record(`${example}: destroy`, await stack.destroy(VERBOSE)));
       } finally {
-        await stack.dispose();
+        await disposeSearched(example, stack);
       }
     },
   );
@@ -168,7 +176,7 @@ describe("no password, token or session id in state, logs, errors or requests", 
     const stack = await stackFor("push-server-basic", { "ksc:token": { value: "unset", secret: true } });
     const fresh = async (n: number) => {
       const token = String((await raw.call("Session.CreateToken")).PxgRetVal);
-      secrets.set(`token ${n}`, token);
+      secrets.push({ name: `token ${n}`, value: token, kind: "credential" });
       await stack.setConfig("ksc:token", token, { secret: true });
     };
     const once = ["--skip-preview", "--run-program"];
@@ -183,7 +191,7 @@ describe("no password, token or session id in state, logs, errors or requests", 
       await fresh(4);
       expectSuccess(record("token: destroy", await stack.destroy([...VERBOSE, ...once])));
     } finally {
-      await stack.dispose();
+      await disposeSearched("token", stack);
     }
   });
 
@@ -201,23 +209,29 @@ describe("no password, token or session id in state, logs, errors or requests", 
       expect(preview.code).not.toBe(0);
       expect(preview.stdout).toMatch(/login to .* failed/);
     } finally {
-      await wrong.dispose();
-      await bogus.dispose();
+      await disposeSearched("wrong password", wrong);
+      await disposeSearched("unknown token", bogus);
       await fetch(`${emu.url}/control/reseed`, { method: "POST" }); // unlocks the account
     }
   });
 
-  test("the search finds a secret in each of its forms (so the checks below can fail)", () => {
-    const one = new Map([["password", PASSWORD]]);
+  test("the search finds a secret in each of its forms (so the checks below can fail; every form: lib/audit.test.ts)", () => {
+    const one: Secret[] = [{ name: "password", value: PASSWORD, kind: "credential" }];
     expect(leaks(`x ${PASSWORD} y`, one)).toEqual(["password"]);
     expect(leaks(`pass="${Buffer.from(PASSWORD).toString("base64")}"`, one)).toEqual(["password"]);
+    expect(leaks(encodeURIComponent(PASSWORD), one)).toEqual(["password"]);
+    expect(leaks(Buffer.from(`admin:${PASSWORD}`).toString("base64"), one)).toEqual(["password"]);
     expect(leaks("nothing here", one)).toEqual([]);
   });
 
-  test("none of the secrets is in any output, state or serialized provider", () => {
+  test("none of the secrets is in any output, state, state file or serialized provider", () => {
     const sids = proxy.sessionIds();
     expect(sids.length).toBeGreaterThan(0);
-    sids.forEach((sid, i) => secrets.set(`session id ${i + 1}`, sid));
+    sids.forEach((sid, i) => secrets.push({ name: `session id ${i + 1}`, value: sid, kind: "session" }));
+    // The state folders were searched: checkpoints and history of every stack.
+    expect(seen.filter((s) => /: state folder .*\.pulumi\/history\//.test(s.where)).length).toBeGreaterThan(
+      5,
+    );
     // What was searched holds the engine's verbose log and the provider's debug lines about logins.
     const all = seen.map((s) => s.text).join("\n");
     expect(all).toMatch(/debug: \[pulumi-ksc\] KSC Session\.StartSession HTTP 200/);
@@ -228,18 +242,16 @@ describe("no password, token or session id in state, logs, errors or requests", 
     expect(found).toEqual([]);
   });
 
-  test("the request log holds them only in the Authorization and X-KSC-Session headers", () => {
-    const found: string[] = [];
-    for (const e of proxy.log) {
-      const headers = Object.entries(e.headers).filter(
-        ([k]) => k !== "authorization" && k !== "x-ksc-session",
-      );
-      // The StartSession reply is where the server hands out the session id; every other reply must not echo it.
-      const reply = e.path.endsWith("Session.StartSession") ? "" : (e.response ?? "");
-      const reveals = leaks(JSON.stringify([e.method, e.path, headers, e.body, reply]), secrets);
-      found.push(...reveals.map((name) => `${name} in ${e.method} ${e.path}`));
-    }
+  test("the request log holds credentials only in the login call's Authorization header, session ids only in X-KSC-Session and the login reply", () => {
     expect(proxy.log.length).toBeGreaterThan(0);
-    expect(found).toEqual([]);
+    // Where they are allowed, they are there (so the audit below looks at the right places).
+    const password = secrets.filter((s) => s.name === "password");
+    const logins = proxy.log.filter(
+      (e) => isLogin(e) && leaks(e.headers.authorization ?? "", password).length,
+    );
+    expect(logins.length).toBeGreaterThan(0);
+    expect(proxy.log.some((e) => !isLogin(e) && e.headers["x-ksc-session"])).toBe(true);
+    expect(proxy.log.every((e) => e.responseHeaders !== undefined || e.status === undefined)).toBe(true);
+    expect(proxy.log.flatMap((e) => exchangeLeaks(e, secrets))).toEqual([]);
   });
 });

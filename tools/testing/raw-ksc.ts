@@ -52,6 +52,18 @@ const ROOT_GROUP = "Managed devices";
 export const WRITE_METHOD =
   /\.(Register|Modify|Unregister|Set|Add|Update|Delete|Remove|Move|Make|Copy|Revert|Import|Ss_Update|Ss_Add|Ss_Replace|Ss_Clear|Ss_Delete|Ss_Apply|Ss_CreateSection|Ss_DeleteSection|SS_Write)/;
 
+/** Calls of write methods made between two readings of the emulator's call counters, by method. */
+export function writesBetween(
+  before: Record<string, number>,
+  after: Record<string, number>,
+): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(after)
+      .map(([method, n]) => [method, n - (before[method] ?? 0)] as const)
+      .filter(([method, n]) => n > 0 && WRITE_METHOD.test(method)),
+  );
+}
+
 type Json = Record<string, unknown>;
 
 /** A setting in policy format, plain: its value and its padlock. */

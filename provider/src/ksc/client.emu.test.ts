@@ -129,7 +129,13 @@ describe("over HTTP", () => {
         displayName: "milan-dp-01",
         isConnectionGateway: false,
       });
-      expect(await ksc.uaControl.getUpdateAgentsDisplayInfoForHost(host.hostId)).toEqual(expect.any(Array));
+      // The DP serves its own group (Branch Milan), so it is among the DPs of its own host; a Head Office device
+      // has none.
+      expect(await ksc.uaControl.getUpdateAgentsDisplayInfoForHost(host.hostId)).toEqual([
+        { hostId: host.hostId, displayName: "milan-dp-01", isConnectionGateway: false },
+      ]);
+      const [hq] = await ksc.hostGroup.findHosts(eq(k.host.displayName, "hq-dp-01"), []);
+      expect(await ksc.uaControl.getUpdateAgentsDisplayInfoForHost(hq.hostId)).toEqual([]);
       // Register twice throws (reference §3.1) and is not repeated.
       const again = await failure(ksc.uaControl.registerUpdateAgent(info));
       expect(again).toBeInstanceOf(KscError);
@@ -382,8 +388,9 @@ describe("over HTTPS", () => {
 
   test("with the emulator's CA (file or PEM text) it works", async () => {
     expect(emu.url.startsWith("https://")).toBe(true);
-    expect(emu.caFile).toBeDefined();
-    for (const caCert of [emu.caFile as string, fs.readFileSync(emu.caFile as string, "utf8")]) {
+    const pem = fs.readFileSync(emu.caFile as string, "utf8");
+    expect(pem).toMatch(/^-----BEGIN CERTIFICATE-----\n[\s\S]+\n-----END CERTIFICATE-----\n?$/);
+    for (const caCert of [emu.caFile as string, pem]) {
       const ksc = client(emu, { caCert });
       try {
         expect(typeof (await ksc.hostGroup.groupIdGroups())).toBe("number");

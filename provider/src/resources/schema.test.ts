@@ -2,6 +2,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import Ajv2020 from "ajv/dist/2020";
+import { goModCache } from "../../../tools/testing/go";
 import { PACKAGE_SCHEMA } from "./schema.generated";
 import { DOCS_KEY, RESOURCE_KINDS, RESOURCE_TOKENS } from "./schemaTypes";
 import { inputJsonSchema, newAjv } from "./validation";
@@ -9,12 +10,13 @@ import { inputJsonSchema, newAjv } from "./validation";
 const ROOT = path.resolve(__dirname, "../../..");
 const schemaJson = JSON.parse(fs.readFileSync(path.join(ROOT, "schema.json"), "utf8"));
 
-// The metaschema of the Pulumi version pinned in tools/pulumi-cli/go.mod, from the Go module cache.
+// The metaschema of the Pulumi version pinned in tools/pulumi-cli/go.mod, from the Go module cache (where Go says).
 function findMetaschema(): string | undefined {
   const gomod = fs.readFileSync(path.join(ROOT, "tools/pulumi-cli/go.mod"), "utf8");
   const version = /github\.com\/pulumi\/pulumi\/pkg\/v3 (v[\w.-]+)/.exec(gomod)?.[1];
   if (!version) return undefined;
-  const modcache = process.env.GOMODCACHE ?? path.join(process.env.GOPATH ?? "/root/go", "pkg/mod");
+  const modcache = goModCache();
+  if (!modcache) return undefined;
   const f = path.join(modcache, `github.com/pulumi/pulumi/pkg/v3@${version}`, "codegen/schema/pulumi.json");
   return fs.existsSync(f) ? f : undefined;
 }

@@ -8,7 +8,8 @@ import { programsDir } from "./fixture";
 export const declareDir = path.join(programsDir, "declare");
 
 export interface Declaration {
-  kind: "DistributionPoint" | "PushServer" | "NetworkAgentPolicy";
+  /** PlantedWrite (tests of the tests only): args {method, args}, a raw call made before anything is declared. */
+  kind: "DistributionPoint" | "PushServer" | "NetworkAgentPolicy" | "PlantedWrite";
   name: string;
   args: Record<string, unknown>;
 }

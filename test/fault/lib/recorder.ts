@@ -1,5 +1,5 @@
 // A recording HTTP proxy in front of the emulator: the request log the emulator does not keep. Every request
-// (method, path, headers, body) and every reply is kept, so a test can look for secrets in what went over the wire
+// (method, path, headers, body) and every reply (status, headers, body) is kept, so a test can look for secrets in what went over the wire
 // and learn the session ids the server handed out.
 import * as http from "http";
 import type { AddressInfo } from "net";
@@ -10,7 +10,18 @@ export interface Exchange {
   headers: Record<string, string>;
   body: string;
   status?: number;
+  responseHeaders?: Record<string, string>;
   response?: string;
+}
+
+/** Header values as strings (several values joined). */
+function flat(headers: http.IncomingHttpHeaders): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers)) {
+    if (typeof v === "string") out[k] = v;
+    else if (Array.isArray(v)) out[k] = v.join(", ");
+  }
+  return out;
 }
 
 export class RecordingProxy {
@@ -28,11 +39,7 @@ export class RecordingProxy {
       const chunks: Buffer[] = [];
       req.on("data", (c: Buffer) => chunks.push(c));
       req.on("end", () => {
-        const headers: Record<string, string> = {};
-        for (const [k, v] of Object.entries(req.headers)) {
-          if (typeof v === "string") headers[k] = v;
-          else if (Array.isArray(v)) headers[k] = v.join(", ");
-        }
+        const headers = flat(req.headers);
         const entry: Exchange = {
           method: req.method ?? "",
           path: req.url ?? "",
@@ -57,6 +64,7 @@ export class RecordingProxy {
             ures.on("data", (c: Buffer) => out.push(c));
             ures.on("end", () => {
               entry.status = ures.statusCode;
+              entry.responseHeaders = flat(ures.headers);
               entry.response = Buffer.concat(out).toString("utf8");
               res.writeHead(ures.statusCode ?? 502, ures.headers);
               res.end(Buffer.concat(out));
