@@ -34,6 +34,7 @@ describe("impl (provider process)", () => {
   });
 
   test("two PushServer resources on one DP fail at check", async () => {
+    await impl.check("DistributionPoint", {}, { hostId: "guid-milan-dp-01", scopeGroups: [GROUPS.milan] });
     const a = await impl.check(
       "PushServer",
       {},

@@ -568,7 +568,50 @@ describe("DistributionPoint verify (read-only lookups at preview)", () => {
       {
         property: "hostId",
         reason:
-          'DistributionPoint "dp-a" of this program already manages milan-dp-01 (hostId "guid-milan-dp-01")',
+          'DistributionPoint "dp-a" of this program already manages milan-dp-01 (hostId "guid-milan-dp-01") (a device has one DistributionPoint)',
+      },
+    ]);
+  });
+
+  test("a new DistributionPoint for a device the stack's DistributionPoint manages fails, whichever is checked first", async () => {
+    // The stack's "dp-old" made milan-dp-01 a DP; "dp-new" is added to the program for the same device.
+    const declared = { deviceName: "milan-dp-01", scopeGroups: [20] };
+    await dp.create(ctx, checked(declared));
+    const olds = { ...checked(declared), hostId: "guid-milan-dp-01" };
+    const existing = () => ({ ...checked(declared), __resourceName: "dp-old" });
+    const added = (news: Record<string, unknown>) => ({ ...checked(news), __resourceName: "dp-new" });
+    const other = { hostId: "guid-milan-dp-01", scopeGroups: [30] };
+    // The stack's own resource first: the new one fails, names it, and does not suggest adopt.
+    expect(await dp.verify(ctx, olds, existing())).toEqual([]);
+    expect(await dp.verify(ctx, {}, added(other))).toEqual([
+      {
+        property: "hostId",
+        reason:
+          'DistributionPoint "dp-old" of this stack already manages milan-dp-01 (hostId "guid-milan-dp-01") (a device has one DistributionPoint): remove this declaration, or set it to another one',
+      },
+    ]);
+    // The new one first: the console shows a DP with other settings, so it fails on its own (saying what to do if
+    // this stack manages it); the stack's resource passes.
+    resetRegistry();
+    expect(await dp.verify(ctx, {}, added(other))).toEqual([
+      {
+        property: "hostId",
+        reason: expect.stringContaining(
+          "If another DistributionPoint of this stack manages it, remove this declaration",
+        ),
+      },
+    ]);
+    expect(await dp.verify(ctx, olds, existing())).toEqual([]);
+    // The new one first, declared exactly as the DP is (it would pass as a recovered create): the stack's resource,
+    // checked second, stops the run and names the new declaration as the one to remove.
+    resetRegistry();
+    expect(await dp.verify(ctx, {}, added({ ...declared, hostId: undefined }))).toEqual([]);
+    expect(await dp.verify(ctx, olds, existing())).toEqual([
+      {
+        property: "deviceName",
+        reason: expect.stringMatching(
+          /^DistributionPoint "dp-new", a new declaration in this program, is for milan-dp-01 .*remove that declaration/,
+        ),
       },
     ]);
   });

@@ -35,7 +35,7 @@ import { clashingDpPort, mayBeDp, noteRegisteredDp, pushSettingsOf, readDp, writ
 import { GroupInfo, GroupRef, samePath } from "./groups";
 import { dpHostLock } from "./lock";
 import { once, processState } from "./processCache";
-import { claim, declareDpPorts } from "./registry";
+import { claim, declareDpPorts, duplicateReason, settleClaim } from "./registry";
 import type {
   DistributionPointCheckedInputs as Inputs,
   DistributionPointOutputs as Outputs,
@@ -43,7 +43,7 @@ import type {
   ScopeNlaNetwork,
 } from "./schema.generated";
 import { PACKAGE_SCHEMA } from "./schema.generated";
-import { RESOURCE_TOKENS } from "./schemaTypes";
+import { RESOURCE_TOKENS, ResourceKind } from "./schemaTypes";
 import { validateInputs } from "./validation";
 
 type SettingName =
@@ -142,6 +142,21 @@ export async function verify(
   olds: Record<string, unknown>,
   news: Inputs & { [RESOURCE_NAME_KEY]?: string },
 ): Promise<CheckFailure[]> {
+  const failures = await verifyDevice(ctx, olds, news);
+  const name = news[RESOURCE_NAME_KEY];
+  if (typeof name === "string" && typeof news.hostId === "string" && !isUnknown(news.hostId)) {
+    settleClaim(DP_KIND, news.hostId, name, failures.length === 0);
+  }
+  return failures;
+}
+
+const DP_KIND: ResourceKind = "DistributionPoint";
+
+async function verifyDevice(
+  ctx: ResourceContext,
+  olds: Record<string, unknown>,
+  news: Inputs & { [RESOURCE_NAME_KEY]?: string },
+): Promise<CheckFailure[]> {
   const failures: CheckFailure[] = [];
   const collect = (err: unknown) => {
     if (err instanceof InputError) failures.push({ property: err.property, reason: err.reason });
@@ -168,12 +183,15 @@ export async function verify(
   // replace the DP.
   news.hostId ??= device.hostId;
   const name = news[RESOURCE_NAME_KEY];
-  const other = typeof name === "string" ? claim("DistributionPoint", device.hostId, name) : undefined;
-  if (other !== undefined) {
+  const incumbent = olds.hostId === device.hostId;
+  const other = typeof name === "string" ? claim(DP_KIND, device.hostId, name, incumbent) : undefined;
+  if (other !== undefined && (other.newcomerPassed ?? true)) {
+    // Another resource of the program manages this device: that is all there is to say (not "set adopt: true").
     failures.push({
       property: deviceProperty(news),
-      reason: `DistributionPoint ${quote(other)} of this program already manages ${describeDevice(device)}`,
+      reason: duplicateReason(DP_KIND, other, describeDevice(device), "a device has one DistributionPoint"),
     });
+    return failures;
   }
   declareDpPorts(device.hostId, {
     port: isUnknown(news.port) ? undefined : news.port,
@@ -230,7 +248,8 @@ function alreadyDpMessage(device: Device, differences: string[]): string {
   return (
     `${describeDevice(device)} already is a distribution point, with other settings (${differences.join("; ")}). ` +
     "To manage it with this resource, set adopt: true (its settings are then changed to the declared ones), " +
-    "or declare the settings it has"
+    "or declare the settings it has. If another DistributionPoint of this stack manages it, remove this " +
+    "declaration instead: a device has one DistributionPoint"
   );
 }
 

@@ -224,16 +224,64 @@ describe("PushServer verify (read-only lookups at preview)", () => {
   });
 
   test("two PushServers of one program on one DP: the second fails; the same resource checked again does not", async () => {
+    await dp.create(ctx, dp.check({}, { hostId: HOST, scopeGroups: [GROUPS.milan] }).inputs);
     expect(await ps.verify(ctx, {}, named("push-a", { hostId: HOST }))).toEqual([]);
     expect(await ps.verify(ctx, {}, named("push-a", { hostId: HOST }))).toEqual([]);
     expect(await ps.verify(ctx, {}, named("push-b", { hostId: HOST, port: 14000 }))).toEqual([
       {
         property: "hostId",
         reason:
-          'PushServer "push-a" of this program already runs the push server of this distribution point; a distribution point runs one push server',
+          'PushServer "push-a" of this program already manages the push server of this distribution point (a distribution point runs one push server)',
       },
     ]);
-    expect(await ps.verify(ctx, {}, named("push-c", { hostId: "guid-rome-dp-01" }))).toEqual([]);
+    expect(await ps.verify(ctx, {}, named("push-c", { hostId: "guid-rome-dp-01" }))).toEqual([
+      { property: "hostId", reason: expect.stringContaining("is not a distribution point") },
+    ]);
+  });
+
+  test("a new PushServer for a DP the stack's PushServer already runs fails, whichever is checked first", async () => {
+    // The stack's PushServer "push-old" runs the push server on 13295 (made by an earlier run, another process);
+    // "push-new" is added to the program.
+    const earlier = testContext(ksc);
+    await dp.create(earlier, dp.check({}, { hostId: HOST, scopeGroups: [GROUPS.milan] }).inputs);
+    await ps.create(earlier, checked({ hostId: HOST }));
+    const existing = named("push-old", { hostId: HOST });
+    const olds = { hostId: HOST, port: 13295 };
+    const added = (port: number) => named("push-new", { hostId: HOST, port });
+    // The stack's own resource first: the new one fails, names it, and does not suggest adopt.
+    expect(await ps.verify(ctx, olds, existing)).toEqual([]);
+    const second = await ps.verify(ctx, {}, added(14500));
+    expect(second).toEqual([
+      {
+        property: "hostId",
+        reason:
+          'PushServer "push-old" of this stack already manages the push server of this distribution point (a distribution point runs one push server): remove this declaration, or set it to another one',
+      },
+    ]);
+    // The new one first (the engine checks in registration order): it cannot know the stack's resource yet; the
+    // console shows another push server, so it fails on its own, and the stack's resource passes.
+    resetRegistry();
+    expect(await ps.verify(ctx, {}, added(14500))).toEqual([
+      {
+        property: "hostId",
+        reason: expect.stringContaining(
+          "If another PushServer of this stack runs it, remove this declaration",
+        ),
+      },
+    ]);
+    expect(await ps.verify(ctx, olds, existing)).toEqual([]);
+    // The new one first, declared exactly as what runs (it would pass as a recovered create): the stack's resource,
+    // checked second, is the last check that can stop the run; it names the new declaration as the one to remove.
+    resetRegistry();
+    expect(await ps.verify(ctx, {}, added(13295))).toEqual([]);
+    expect(await ps.verify(ctx, olds, existing)).toEqual([
+      {
+        property: "hostId",
+        reason: expect.stringMatching(
+          /^PushServer "push-new", a new declaration in this program, is for the push server of this distribution point, which this resource already manages .*remove that declaration/,
+        ),
+      },
+    ]);
   });
 
   test("a port equal to a DP port declared in the same program fails, before the DP exists", async () => {
@@ -261,10 +309,20 @@ describe("PushServer verify (read-only lookups at preview)", () => {
     ]);
   });
 
-  test("an unknown host fails; a host that is not a DP yet does not (it may become one in this run)", async () => {
+  test("an unknown host fails; a host that is not a DP fails unless a DistributionPoint of the program declares it", async () => {
     expect(await ps.verify(ctx, {}, checked({ hostId: "guid-nope" }))).toEqual([
       { property: "hostId", reason: 'no managed device has host id "guid-nope"' },
     ]);
+    expect(await ps.verify(ctx, {}, checked({ hostId: "guid-rome-dp-01" }))).toEqual([
+      {
+        property: "hostId",
+        reason:
+          'rome-dp-01 (hostId "guid-rome-dp-01") is not a distribution point, and no DistributionPoint of this program declares it: declare a DistributionPoint for it and pass its hostId (hostId: dp.hostId), which also makes the push server wait for its distribution point',
+      },
+    ]);
+    expect(ksc.calls.every((c) => /\.(Get|Find|GroupId)/.test(c))).toBe(true);
+    // Declared in the program (checked before the push server): it becomes a DP in this run.
+    await dp.verify(ctx, {}, dp.check({}, { hostId: "guid-rome-dp-01", scopeGroups: [GROUPS.rome] }).inputs);
     expect(await ps.verify(ctx, {}, checked({ hostId: "guid-rome-dp-01" }))).toEqual([]);
   });
 

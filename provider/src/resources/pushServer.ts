@@ -31,8 +31,9 @@ import {
   writeDp,
 } from "./dpObject";
 import { dpHostLock } from "./lock";
-import { claim, declaredDpPorts } from "./registry";
+import { claim, declaredDpPorts, duplicateReason, settleClaim } from "./registry";
 import type { PushServerCheckedInputs as Inputs, PushServerOutputs as Outputs } from "./schema.generated";
+import type { ResourceKind } from "./schemaTypes";
 import { validateInputs } from "./validation";
 
 /** What an administrator has to do by hand: KSC does not open the port on the DP host. */
@@ -61,8 +62,19 @@ function portClash(ports: DpPorts, port: number): string | undefined {
 function alreadyRunningMessage(where: string, push: PushSettings): string {
   return (
     `a push server already runs on ${where} (port ${push.port ?? "?"}${push.remoteAddress ? `, remote address ${quote(push.remoteAddress)}` : ""}). ` +
-    "To manage it with this resource, set adopt: true (its settings are then changed to the declared ones), or declare the settings it has"
+    "To manage it with this resource, set adopt: true (its settings are then changed to the declared ones), or declare the settings it has. " +
+    "If another PushServer of this stack runs it, remove this declaration instead: a distribution point runs one push server"
   );
+}
+
+/** `declaredHere`: said at check, where a DistributionPoint declared in the program would have been seen. */
+function notADpReason(hostId: string, displayName: string, declaredHere = false): string {
+  return declaredHere
+    ? `${describeHost(hostId, displayName)} is not a distribution point, and no DistributionPoint of this program ` +
+        "declares it: declare a DistributionPoint for it and pass its hostId (hostId: dp.hostId), which also makes " +
+        "the push server wait for its distribution point"
+    : `${describeHost(hostId, displayName)} is not a distribution point: declare a DistributionPoint for it and ` +
+        "pass its hostId (dp.hostId)";
 }
 
 // ---- check ----
@@ -83,15 +95,34 @@ export async function verify(
   news: Inputs & { [RESOURCE_NAME_KEY]?: string },
 ): Promise<CheckFailure[]> {
   if (isUnknown(news.hostId)) return [];
+  const name = news[RESOURCE_NAME_KEY];
+  const failures = await verifyHost(ctx, olds, news);
+  if (typeof name === "string") settleClaim(PS_KIND, news.hostId, name, failures.length === 0);
+  return failures;
+}
+
+const PS_KIND: ResourceKind = "PushServer";
+
+async function verifyHost(
+  ctx: ResourceContext,
+  olds: Record<string, unknown>,
+  news: Inputs & { [RESOURCE_NAME_KEY]?: string },
+): Promise<CheckFailure[]> {
   const failures: CheckFailure[] = [];
   const name = news[RESOURCE_NAME_KEY];
   if (typeof name === "string") {
-    const other = claim("PushServer", news.hostId, name);
-    if (other !== undefined) {
+    const other = claim(PS_KIND, news.hostId, name, olds.hostId === news.hostId);
+    if (other !== undefined && (other.newcomerPassed ?? true)) {
       failures.push({
         property: "hostId",
-        reason: `PushServer ${quote(other)} of this program already runs the push server of this distribution point; a distribution point runs one push server`,
+        reason: duplicateReason(
+          PS_KIND,
+          other,
+          "the push server of this distribution point",
+          "a distribution point runs one push server",
+        ),
       });
+      return failures;
     }
   }
   if (unchangedDeclaration(olds, news, ["hostId", "port"])) return failures;
@@ -105,12 +136,16 @@ export async function verify(
   }
   const info = await dpForCheck(ctx, news.hostId);
   if (!info) {
-    // Not a DP (yet): it may be created in this run. The device itself must exist.
-    await deviceById(ctx, news.hostId, "hostId").catch((err) => {
+    // Not a DP: it must be one that this program declares (and creates in this run), on a device that exists.
+    const device = await deviceById(ctx, news.hostId, "hostId").catch((err) => {
       if (err instanceof InputError) failures.push({ property: err.property, reason: err.reason });
       else throw err;
+      return undefined;
     });
     const declared = declaredDpPorts(news.hostId);
+    if (device && !declared) {
+      failures.push({ property: "hostId", reason: notADpReason(news.hostId, device.displayName, true) });
+    }
     const clash = declared && !isUnknown(news.port) ? portClash(declared, news.port) : undefined;
     if (clash) failures.push({ property: "port", reason: clash });
     return failures;
@@ -151,10 +186,7 @@ async function notADp(ctx: ResourceContext, hostId: string): Promise<InputError>
   } catch (err) {
     return err instanceof InputError ? err : new InputError("hostId", errorText(err));
   }
-  return new InputError(
-    "hostId",
-    `${describeHost(hostId, device.displayName)} is not a distribution point: declare a DistributionPoint for it and pass its hostId (dp.hostId)`,
-  );
+  return new InputError("hostId", notADpReason(hostId, device.displayName));
 }
 
 /**
