@@ -29,6 +29,21 @@ describe("PushServer check", () => {
       { hostId: HOST, port: 13295.5 },
       [{ property: "port", reason: "must be a whole number, got 13295.5" }],
     ],
+    [
+      "port NaN (said as NaN, not null)",
+      { hostId: HOST, port: NaN },
+      [{ property: "port", reason: "must be a whole number, got NaN" }],
+    ],
+    [
+      "a remote address of 10,000 characters (echoed cut, its length said)",
+      { hostId: HOST, remoteAddress: "x".repeat(9999) + "!" },
+      [
+        {
+          property: "remoteAddress",
+          reason: `must be a host name or an IP address, got "${"x".repeat(96)}... (10000 characters)`,
+        },
+      ],
+    ],
     ["no DP", { port: 13295 }, [{ property: "hostId", reason: "is required" }]],
     ["an empty host id", { hostId: "" }, [{ property: "hostId", reason: "must not be empty" }]],
     [
@@ -196,6 +211,29 @@ describe("PushServer against the fake console", () => {
     expect(r.outs.port).toBe(13296);
     expect(push("pushServerPort")).toEqual(new KscLong(13296));
     expect(stored()[ksc.keys.dp.customFolder]).toBe("D:\\KSC");
+  });
+
+  test("the firewall note is logged on create, on a port change and when turned on again; not for an address change", async () => {
+    const notes = () => ctx.logs.filter((l) => l.message.includes("firewall")).map((l) => l.message);
+    const { outs } = await ps.create(ctx, checked({ hostId: HOST }));
+    expect(notes()).toEqual([ps.firewallNote(13295, "milan-dp-01")]);
+    const moved = await ps.update(ctx, HOST, outs, checked({ hostId: HOST, port: 13296 }));
+    expect(notes()).toEqual([ps.firewallNote(13295, "milan-dp-01"), ps.firewallNote(13296, "milan-dp-01")]);
+    const addressed = await ps.update(
+      ctx,
+      HOST,
+      moved.outs,
+      checked({ hostId: HOST, port: 13296, remoteAddress: "push.corp.example" }),
+    );
+    expect(notes()).toHaveLength(2);
+    stored()[ksc.keys.dp.pushServerEnabled] = false; // turned off in the console
+    await ps.update(
+      ctx,
+      HOST,
+      addressed.outs,
+      checked({ hostId: HOST, port: 13296, remoteAddress: "push.corp.example" }),
+    );
+    expect(notes()).toHaveLength(3);
   });
 
   test("delete turns the push server off and leaves the DP; again is fine; a removed DP is fine", async () => {

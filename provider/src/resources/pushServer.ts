@@ -246,7 +246,9 @@ export async function create(ctx: ResourceContext, inputs: Inputs): Promise<{ id
   // KSC turns the device's keep-connection on with the push server: asked now, not from an older list.
   const carried = { adopt: inputs.adopt, adopted };
   const connection = await deviceConnection(ctx, hostId, true);
-  return { id: hostId, outs: outputsOf(ctx, hostId, info, carried, connection) };
+  const outs = outputsOf(ctx, hostId, info, carried, connection);
+  ctx.log("info", outs.firewallNote);
+  return { id: hostId, outs };
 }
 
 export async function read(
@@ -287,9 +289,11 @@ export async function update(
   const connection = wasRunning
     ? { displayName: olds.displayName, keepConnection: olds.keepConnection }
     : await deviceConnection(ctx, id, true);
-  return {
-    outs: outputsOf(ctx, id, info, { adopt: news.adopt, adopted: olds.adopted ?? false }, connection),
-  };
+  const outs = outputsOf(ctx, id, info, { adopt: news.adopt, adopted: olds.adopted ?? false }, connection);
+  // The port to open is said whenever the push server starts listening somewhere new: on create, on a new port, and
+  // when it is turned on again after it was turned off in the console.
+  if (!wasRunning || olds.port !== outs.port) ctx.log("info", outs.firewallNote);
+  return { outs };
 }
 
 async function remove(ctx: ResourceContext, id: string, props: Partial<Outputs>): Promise<void> {
