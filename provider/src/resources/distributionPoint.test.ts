@@ -19,6 +19,11 @@ describe("DistributionPoint check", () => {
     ["a device by host id, groups by id and path", { hostId: "guid", scopeGroups: [20, "Branch Rome"] }, []],
     ["only NLA networks as scope", { hostId: "guid", scopeNlaNetworks: [3] }, []],
     [
+      "a group path with a trailing / (copied from the status page)",
+      { ...base, scopeGroups: ["Managed devices/Branch Milan/"] },
+      [],
+    ],
+    [
       "port out of range",
       { ...base, port: 70000 },
       [{ property: "port", reason: "must be between 1 and 65535, got 70000" }],
@@ -179,6 +184,12 @@ function outputs(overrides: Partial<DistributionPointOutputs> = {}): Distributio
   };
 }
 
+test("DistributionPoint check drops a trailing / from group paths (ids and unknowns stay)", () => {
+  const r = dp.check({}, { hostId: "h", scopeGroups: ["Managed devices/Branch Milan/", 30, UNKNOWN] });
+  expect(r.failures).toEqual([]);
+  expect(r.inputs.scopeGroups).toEqual(["Managed devices/Branch Milan", 30, UNKNOWN]);
+});
+
 describe("DistributionPoint diff", () => {
   const declared = { deviceName: "milan-dp-01", scopeGroups: ["Managed devices/Branch Milan", 30] };
   test.each<[string, Partial<DistributionPointOutputs>, Record<string, unknown>, string[], string[]]>([
@@ -192,6 +203,13 @@ describe("DistributionPoint diff", () => {
       [],
     ],
     ["a group by id instead of by path", {}, { ...declared, scopeGroups: [20, 30] }, [], []],
+    [
+      "a group path with a trailing / (as KSC's full group names have it)",
+      {},
+      { ...declared, scopeGroups: ["Managed devices/Branch Milan/", 30] },
+      [],
+      [],
+    ],
     [
       "a group by path instead of by id",
       {},

@@ -32,7 +32,7 @@ import {
 } from "./common";
 import { Device, DeviceRef, resolveDevice } from "./devices";
 import { clashingDpPort, mayBeDp, noteRegisteredDp, pushSettingsOf, readDp, writeDp } from "./dpObject";
-import { GroupInfo, GroupRef, samePath } from "./groups";
+import { GroupInfo, GroupRef, normalGroupRef, samePath } from "./groups";
 import { dpHostLock } from "./lock";
 import { once, processState } from "./processCache";
 import { claim, declareDpPorts, duplicateReason, settleClaim } from "./registry";
@@ -117,7 +117,9 @@ export function check(_olds: Record<string, unknown>, news: Record<string, unkno
     out.push({ property: "nonSslPort", reason: `must differ from port (both are ${inputs.port})` });
   }
   // Undeclared scope lists are empty lists, as read() reports them: no phantom "+scopeNlaNetworks" after a refresh.
-  inputs.scopeGroups ??= [];
+  inputs.scopeGroups = Array.isArray(inputs.scopeGroups)
+    ? inputs.scopeGroups.map(normalGroupRef)
+    : (inputs.scopeGroups ?? []);
   inputs.scopeNlaNetworks ??= [];
   const groups = inputs.scopeGroups;
   const nla = inputs.scopeNlaNetworks;
