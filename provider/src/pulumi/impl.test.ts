@@ -98,7 +98,10 @@ describe("impl (provider process)", () => {
       expect.stringMatching(/^Open TCP port 13296 for incoming connections in the firewall of milan-dp-01/),
     ]);
     await impl.remove("PushServer", ps.id, updated.outs as Record<string, unknown>);
-    expect((await impl.read("PushServer", ps.id, updated.outs as Record<string, unknown>)).id).toBe("");
+    expect(await impl.read("PushServer", ps.id, updated.outs as Record<string, unknown>)).toMatchObject({
+      id: ps.id,
+      props: { running: false },
+    });
     await impl.remove("DistributionPoint", dp.id, dp.outs as Record<string, unknown>);
     expect(ksc.dps.size).toBe(0);
   });

@@ -197,10 +197,28 @@ describe("PushServer against the fake console", () => {
     expect(ps.diff(r.props!, checked({ hostId: HOST })).diffs).toEqual(["port"]);
   });
 
-  test("read drops the resource when the push server was turned off or the DP removed", async () => {
+  test("read reports a push server turned off in the console as drift (running: false, an update); a removed DP drops the resource", async () => {
     const { outs } = await ps.create(ctx, checked({ hostId: HOST }));
     stored()[ksc.keys.dp.pushServerEnabled] = false;
-    expect(await ps.read(ctx, HOST, outs)).toEqual({ id: "" });
+    const off = await ps.read(ctx, HOST, outs);
+    expect(off).toEqual({
+      id: HOST,
+      props: { ...outs, running: false },
+      inputs: { hostId: HOST, port: 13295, remoteAddress: "", adopt: false, running: false },
+    });
+    const declared = checked({ hostId: HOST });
+    expect(ps.diff(off.props!, declared)).toEqual({
+      changes: true,
+      replaces: [],
+      deleteBeforeReplace: false,
+      diffs: ["running"],
+    });
+    const on = await ps.update(ctx, HOST, off.props!, declared);
+    expect(push("pushServerEnabled")).toBe(true);
+    expect(on.outs).toEqual(outs);
+    expect(ps.diff(on.outs, declared).changes).toBe(false);
+    // While it runs, read gives back exactly the checked inputs (no "running" key): a refresh changes nothing.
+    expect((await ps.read(ctx, HOST, on.outs)).inputs).toEqual(declared);
     ksc.dps.delete(HOST);
     expect(await ps.read(ctx, HOST, outs)).toEqual({ id: "" });
   });

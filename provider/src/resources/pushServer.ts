@@ -213,6 +213,7 @@ function outputsOf(
     firewallNote: firewallNote(port, displayName),
     adopted: carried.adopted,
   };
+  if (!push.enabled) out.running = false;
   if (carried.adopt !== undefined) out.adopt = carried.adopt;
   return out;
 }
@@ -257,15 +258,19 @@ export async function read(
   props: Partial<Outputs>,
 ): Promise<{ id: string; props?: Outputs; inputs?: Inputs }> {
   const info = await readDp(ctx, id);
-  // The DP is gone, or its push server was turned off in the console: the push server no longer exists.
-  if (!info || !pushSettingsOf(ctx.keys, info).enabled) return { id: "" };
+  if (!info) return { id: "" }; // the DP is gone, and its push-server settings with it: the resource no longer exists
   const carried = { adopt: props.adopt, adopted: props.adopted ?? false };
   const outs = outputsOf(ctx, id, info, carried, await deviceConnection(ctx, id, false));
-  return {
-    id,
-    props: outs,
-    inputs: { hostId: id, port: outs.port, remoteAddress: outs.remoteAddress, adopt: outs.adopt ?? false },
+  const inputs: Inputs & { running?: false } = {
+    hostId: id,
+    port: outs.port,
+    remoteAddress: outs.remoteAddress,
+    adopt: outs.adopt ?? false,
   };
+  // Turned off in the console, the push server's settings stay on the DP: drift of this resource (an update that
+  // turns it on again), not a resource that is gone (which a reviewer would read as something new to create).
+  if (outs.running === false) inputs.running = false;
+  return { id, props: outs, inputs };
 }
 
 export async function update(
@@ -321,5 +326,6 @@ export function diff(olds: Partial<Outputs>, news: Inputs): DiffResult {
   for (const p of ["port", "remoteAddress"] as const) {
     if (isUnknown(news[p]) || news[p] !== olds[p]) diffs.push(p);
   }
+  if (olds.running === false) diffs.push("running"); // turned off in the console: up turns it on again
   return { changes: diffs.length > 0, replaces, deleteBeforeReplace: false, diffs };
 }
