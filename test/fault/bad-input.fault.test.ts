@@ -171,6 +171,12 @@ const CASES: Case[] = [
     reason: /already runs the push server of this distribution point/,
   },
   {
+    title: "push server on a device that is not a distribution point (host id given literally)",
+    resources: [push({})],
+    property: "hostId",
+    reason: /is not a distribution point, and no DistributionPoint of this program declares it/,
+  },
+  {
     title: "push port equal to the TLS port of a DP in the console",
     resources: [push({ hostId: "@host:rome-dp-01", port: 13000 })],
     property: "port",
@@ -294,6 +300,10 @@ const CASES: Case[] = [
   {
     title: 'device named "rome-dp-*" matches only itself',
     resources: [dp({ deviceName: "rome-dp-*", scopeGroups: ["Managed devices/Branch Rome"] })],
+  },
+  {
+    title: "group paths copied with a trailing / (DP scope and policy group)",
+    resources: [dp({ scopeGroups: [`${MILAN}/`] }), policy({ group: `${MILAN}/` })],
   },
   {
     title: "policy named with quotes, parentheses, *, a backslash and non-Latin letters",

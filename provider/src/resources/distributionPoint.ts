@@ -191,7 +191,11 @@ async function verifyDevice(
     // Another resource of the program manages this device: that is all there is to say (not "set adopt: true").
     failures.push({
       property: deviceProperty(news),
-      reason: duplicateReason(DP_KIND, other, describeDevice(device), "a device has one DistributionPoint"),
+      reason: duplicateReason(DP_KIND, other, {
+        verb: "manages",
+        object: describeDevice(device),
+        rule: "a device has one DistributionPoint",
+      }),
     });
     return failures;
   }

@@ -287,7 +287,7 @@ describe("PushServer verify (read-only lookups at preview)", () => {
       {
         property: "hostId",
         reason:
-          'PushServer "push-a" of this program already manages the push server of this distribution point (a distribution point runs one push server)',
+          'PushServer "push-a" of this program already runs the push server of this distribution point (a distribution point runs one push server)',
       },
     ]);
     expect(await ps.verify(ctx, {}, named("push-c", { hostId: "guid-rome-dp-01" }))).toEqual([
@@ -311,7 +311,7 @@ describe("PushServer verify (read-only lookups at preview)", () => {
       {
         property: "hostId",
         reason:
-          'PushServer "push-old" of this stack already manages the push server of this distribution point (a distribution point runs one push server): remove this declaration, or set it to another one',
+          'PushServer "push-old" of this stack already runs the push server of this distribution point (a distribution point runs one push server): remove this declaration, or set it to another one',
       },
     ]);
     // The new one first (the engine checks in registration order): it cannot know the stack's resource yet; the
@@ -334,7 +334,7 @@ describe("PushServer verify (read-only lookups at preview)", () => {
       {
         property: "hostId",
         reason: expect.stringMatching(
-          /^PushServer "push-new", a new declaration in this program, is for the push server of this distribution point, which this resource already manages .*remove that declaration/,
+          /^PushServer "push-new", a new declaration in this program, is for the push server of this distribution point, which this resource already runs .*remove that declaration/,
         ),
       },
     ]);

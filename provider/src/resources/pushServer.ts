@@ -115,12 +115,11 @@ async function verifyHost(
     if (other !== undefined && (other.newcomerPassed ?? true)) {
       failures.push({
         property: "hostId",
-        reason: duplicateReason(
-          PS_KIND,
-          other,
-          "the push server of this distribution point",
-          "a distribution point runs one push server",
-        ),
+        reason: duplicateReason(PS_KIND, other, {
+          verb: "runs",
+          object: "the push server of this distribution point",
+          rule: "a distribution point runs one push server",
+        }),
       });
       return failures;
     }

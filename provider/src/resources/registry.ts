@@ -67,20 +67,26 @@ export function settleClaim(kind: ResourceKind, key: string, resourceName: strin
 
 /**
  * Why a resource cannot manage `object` that `other` manages too, told to the resource being checked. `kind` is
- * the resource type, `rule` why one is enough (e.g. "a device has one DistributionPoint").
+ * the resource type, `verb` what a resource does with the object ("manages", "runs"), `rule` why one is enough
+ * (e.g. "a device has one DistributionPoint").
  */
-export function duplicateReason(kind: ResourceKind, other: OtherClaim, object: string, rule: string): string {
+export function duplicateReason(
+  kind: ResourceKind,
+  other: OtherClaim,
+  what: { verb: string; object: string; rule: string },
+): string {
   const name = JSON.stringify(other.resourceName);
+  const { verb, object, rule } = what;
   if (other.newcomerPassed !== undefined) {
     return (
-      `${kind} ${name}, a new declaration in this program, is for ${object}, which this resource already manages ` +
+      `${kind} ${name}, a new declaration in this program, is for ${object}, which this resource already ${verb} ` +
       `(${rule}): remove that declaration, or set it to another one`
     );
   }
   if (other.incumbent) {
-    return `${kind} ${name} of this stack already manages ${object} (${rule}): remove this declaration, or set it to another one`;
+    return `${kind} ${name} of this stack already ${verb} ${object} (${rule}): remove this declaration, or set it to another one`;
   }
-  return `${kind} ${name} of this program already manages ${object} (${rule})`;
+  return `${kind} ${name} of this program already ${verb} ${object} (${rule})`;
 }
 
 interface PolicyClaim {
