@@ -35,7 +35,7 @@ import { clashingDpPort, mayBeDp, noteRegisteredDp, pushSettingsOf, readDp, writ
 import { GroupInfo, GroupRef, normalGroupRef, samePath } from "./groups";
 import { dpHostLock } from "./lock";
 import { once, processState } from "./processCache";
-import { claim, declareDpPorts, duplicateReason, settleClaim } from "./registry";
+import { claim, declareDpPorts, duplicateReason, settledClaim } from "./registry";
 import type {
   DistributionPointCheckedInputs as Inputs,
   DistributionPointOutputs as Outputs,
@@ -144,12 +144,7 @@ export async function verify(
   olds: Record<string, unknown>,
   news: Inputs & { [RESOURCE_NAME_KEY]?: string },
 ): Promise<CheckFailure[]> {
-  const failures = await verifyDevice(ctx, olds, news);
-  const name = news[RESOURCE_NAME_KEY];
-  if (typeof name === "string" && typeof news.hostId === "string" && !isUnknown(news.hostId)) {
-    settleClaim(DP_KIND, news.hostId, name, failures.length === 0);
-  }
-  return failures;
+  return settledClaim(DP_KIND, news, () => verifyDevice(ctx, olds, news));
 }
 
 const DP_KIND: ResourceKind = "DistributionPoint";

@@ -31,7 +31,7 @@ import {
   writeDp,
 } from "./dpObject";
 import { dpHostLock } from "./lock";
-import { claim, declaredDpPorts, duplicateReason, settleClaim } from "./registry";
+import { claim, declaredDpPorts, duplicateReason, settledClaim } from "./registry";
 import type { PushServerCheckedInputs as Inputs, PushServerOutputs as Outputs } from "./schema.generated";
 import type { ResourceKind } from "./schemaTypes";
 import { validateInputs } from "./validation";
@@ -95,10 +95,7 @@ export async function verify(
   news: Inputs & { [RESOURCE_NAME_KEY]?: string },
 ): Promise<CheckFailure[]> {
   if (isUnknown(news.hostId)) return [];
-  const name = news[RESOURCE_NAME_KEY];
-  const failures = await verifyHost(ctx, olds, news);
-  if (typeof name === "string") settleClaim(PS_KIND, news.hostId, name, failures.length === 0);
-  return failures;
+  return settledClaim(PS_KIND, news, () => verifyHost(ctx, olds, news));
 }
 
 const PS_KIND: ResourceKind = "PushServer";

@@ -4,6 +4,7 @@
 // same object (two PushServers on one DP, two DistributionPoints on one device, two policies with one name on
 // one group), or a push port equal to a DP port declared in the same program, before anything is written.
 // Never a source of truth: it only adds failures.
+import { CheckFailure, RESOURCE_NAME_KEY } from "./common";
 import { DpPorts } from "./dpObject";
 import { GroupRef } from "./groups";
 import type { ResourceKind } from "./schemaTypes";
@@ -59,10 +60,19 @@ export function claim(
   return { resourceName: other.resourceName, incumbent: other.incumbent };
 }
 
-/** Record how the check of the resource that claimed `key` ended. */
-export function settleClaim(kind: ResourceKind, key: string, resourceName: string, passed: boolean): void {
-  const c = claims.get(`${kind}\u0000${key}`);
-  if (c?.resourceName === resourceName) c.passed = passed;
+/**
+ * Run the checks of a resource that claims its DP host (`news.hostId`, known once `checks` ran) and record how they
+ * ended, for the stack's own resource checked later (see `claim`).
+ */
+export async function settledClaim(
+  kind: ResourceKind,
+  news: { hostId?: string; [RESOURCE_NAME_KEY]?: string },
+  checks: () => Promise<CheckFailure[]>,
+): Promise<CheckFailure[]> {
+  const failures = await checks();
+  const c = typeof news.hostId === "string" ? claims.get(`${kind}\u0000${news.hostId}`) : undefined;
+  if (c !== undefined && c.resourceName === news[RESOURCE_NAME_KEY]) c.passed = failures.length === 0;
+  return failures;
 }
 
 /**
