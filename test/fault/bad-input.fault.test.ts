@@ -166,7 +166,10 @@ const CASES: Case[] = [
   // rules across resources
   {
     title: "two PushServers for one DP",
-    resources: [push({ port: 13295 }, "push-a"), push({ port: 13296 }, "push-b")],
+    resources: [
+      push({ hostId: "@host:rome-dp-01", port: 13295 }, "push-a"),
+      push({ hostId: "@host:rome-dp-01", port: 13296 }, "push-b"),
+    ],
     property: "hostId",
     reason: /already runs the push server of this distribution point/,
   },
