@@ -177,9 +177,18 @@ const CASES: Case[] = [
   // rules across resources
   {
     title: "two PushServers for one DP",
-    resources: [push({ port: 13295 }, "push-a"), push({ port: 13296 }, "push-b")],
+    resources: [
+      push({ hostId: "@host:rome-dp-01", port: 13295 }, "push-a"),
+      push({ hostId: "@host:rome-dp-01", port: 13296 }, "push-b"),
+    ],
     property: "hostId",
     reason: /already runs the push server of this distribution point/,
+  },
+  {
+    title: "push server on a device that is not a distribution point (host id given literally)",
+    resources: [push({})],
+    property: "hostId",
+    reason: /is not a distribution point, and no DistributionPoint of this program declares it/,
   },
   {
     title: "push port equal to the TLS port of a DP in the console",
@@ -307,6 +316,12 @@ const CASES: Case[] = [
     title: 'device named "rome-dp-*" matches only itself',
     resources: [dp({ deviceName: "rome-dp-*", scopeGroups: ["Managed devices/Branch Rome"] })],
     planned: { dp: { deviceName: "rome-dp-*", hostId: "@host:rome-dp-*" } },
+  },
+  {
+    title: "group paths copied with a trailing / (DP scope and policy group)",
+    resources: [dp({ scopeGroups: [`${MILAN}/`] }), policy({ group: `${MILAN}/` })],
+    // The slash is dropped at check: the planned inputs hold the path as the console names the group.
+    planned: { dp: { scopeGroups: [MILAN] }, policy: { group: MILAN } },
   },
   {
     title: "policy named with quotes, parentheses, *, a backslash and non-Latin letters",

@@ -17,6 +17,7 @@ import {
 } from "./generate";
 import { GuidedOptions, runGuided } from "./guided";
 import { CliIo, terminalPrompter } from "./io";
+import { listDevices } from "./devices";
 import { deviceByName, resolveGroups } from "./lookup";
 import { makeStyle, Style, table, useColour } from "./output";
 import { readSnapshotFile, takeSnapshot, writeJsonFile } from "./snapshot";
@@ -28,12 +29,14 @@ Usage:
   pulumi-ksc probe diff A.json B.json [--json]
   pulumi-ksc probe guided [--device NAME] [--group PATH] [--out keynames.json] [--yes]
   pulumi-ksc generate --group PATH|ID [--group …] --out DIR
+  pulumi-ksc devices [--group PATH|ID]… [--json]
 
 Commands:
   probe snapshot   save everything that can hold the push-server settings to a JSON file (read-only)
   probe diff       show, key by key, what changed between two snapshots
   probe guided     walk through the discovery of the real key names and write the override file
   generate         write a Pulumi program that adopts the DPs, push servers and policies of groups
+  devices          list the managed devices that can become distribution points (name, host id, group, DP)
 
 Run \`pulumi-ksc <command> --help\` for a command's options.
 
@@ -126,6 +129,22 @@ Options:
   --pulumi-ksc-version SPEC the pulumi-ksc dependency in package.json (default: a copy of this package,
                             pulumi-ksc-<version>.tgz, written into DIR; e.g. "^0.1.0" once it is published)
   --json                    print the result as JSON
+  -h, --help
+
+${CONNECTION_HELP}
+
+${EXIT_CODES_HELP}`;
+
+const DEVICES_HELP = `Usage: pulumi-ksc devices [--group PATH|ID]… [--json]
+
+Lists the managed devices, which are the devices that can become distribution points: their display name
+(what a DistributionPoint's deviceName matches, as does the FQDN), host id (its hostId), FQDN, administration
+group, and whether each one already is a distribution point. Devices that are not under "Managed devices"
+(unassigned) are not listed: KSC makes only managed devices distribution points. Read-only.
+
+Options:
+  --group PATH|ID    only the devices of this group and its subgroups; repeatable (a trailing / is fine)
+  --json             print [{name, hostId, fqdn, group, groupId, distributionPoint}]
   -h, --help
 
 ${CONNECTION_HELP}
@@ -341,6 +360,40 @@ const generate: Command = async (argv, io) => {
   });
 };
 
+const devices: Command = async (argv, io) => {
+  const args = parseArgs(argv, options({ group: "multi" }, true));
+  if (args.has("help")) return help(io, DEVICES_HELP);
+  noPositionals(args);
+  return withConnection(args, io, async ({ client, keyNames }) => {
+    const dir = new GroupDirectory(client, keyNames);
+    const groups = await resolveGroups(dir, args.all("group"));
+    const rows = await listDevices(client, keyNames, dir, groups);
+    if (args.has("json")) {
+      io.out(JSON.stringify(rows, null, 2));
+      return EXIT.ok;
+    }
+    const style = styleFor(io);
+    if (rows.length === 0) {
+      io.out(style.yellow("No managed device found."));
+      return EXIT.ok;
+    }
+    io.out(
+      table(
+        rows.map((r) => [r.name, r.hostId, r.group, r.distributionPoint ? "yes" : ""]),
+        ["name", "host id", "group", "DP"],
+        style,
+      ),
+    );
+    const dps = rows.filter((r) => r.distributionPoint).length;
+    io.out("");
+    io.out(
+      `${rows.length} managed device(s), ${dps} already distribution point(s). Declare one as ` +
+        'new ksc.DistributionPoint(name, { deviceName: "<name>", scopeGroups: ["<group>"] }), or by hostId.',
+    );
+    return EXIT.ok;
+  });
+};
+
 function help(io: CliIo, text: string): number {
   io.out(text);
   return EXIT.ok;
@@ -374,7 +427,8 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     return cmd(subArgs, io);
   }
   if (command === "generate") return generate(rest, io);
-  return usage(io, `unknown command ${JSON.stringify(command)} (probe, generate; see --help)`);
+  if (command === "devices") return devices(rest, io);
+  return usage(io, `unknown command ${JSON.stringify(command)} (probe, generate, devices; see --help)`);
 }
 
 function usage(io: CliIo, message: string): number {

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { RESOURCE_NAME_KEY } from "../resources/common";
 import { resetRegistry } from "../resources/registry";
 import { FakeKsc, GROUPS } from "../resources/testing/fake-client";
-import { testContext } from "../resources/testing/context";
+import { TestContext, testContext } from "../resources/testing/context";
 import * as impl from "./impl";
 
 describe("impl (provider process)", () => {
@@ -33,7 +33,28 @@ describe("impl (provider process)", () => {
     expect(ksc.calls.every((c) => /\.(Get|Find|GroupId)/.test(c))).toBe(true);
   });
 
+  test("a failure about a long value is given without the property, so the engine does not echo the value in full", async () => {
+    const long = "x".repeat(10000);
+    const r = await impl.check("DistributionPoint", {}, { deviceName: long, scopeGroups: [GROUPS.milan] });
+    expect(r.failures).toEqual([
+      { property: "", reason: "deviceName: must be at most 255 characters long, got 10000" },
+    ]);
+    const unknown = await impl.check("PushServer", {}, { hostId: "h", [long]: 1 });
+    expect(unknown.failures).toEqual([
+      {
+        property: "",
+        reason: expect.stringMatching(
+          /^"x{96}\.\.\. \(10000 characters\): unknown property \(known: hostId,/,
+        ),
+      },
+    ]);
+    // A short value keeps the engine's form (property and value).
+    const short = await impl.check("PushServer", {}, { hostId: "h", port: 0 });
+    expect(short.failures).toEqual([{ property: "port", reason: "must be between 1 and 65535, got 0" }]);
+  });
+
   test("two PushServer resources on one DP fail at check", async () => {
+    await impl.check("DistributionPoint", {}, { hostId: "guid-milan-dp-01", scopeGroups: [GROUPS.milan] });
     const a = await impl.check(
       "PushServer",
       {},
@@ -50,16 +71,16 @@ describe("impl (provider process)", () => {
     ]);
   });
 
-  test("create of a push server logs the firewall note once; the full lifecycle goes through", async () => {
-    const info = jest.spyOn(pulumi.log, "info").mockResolvedValue();
+  test("create of a push server logs the firewall note, and so does a port change; the full lifecycle goes through", async () => {
+    const logs = (impl.context() as TestContext).logs;
+    const notes = () => logs.map((l) => l.message).filter((m) => m.includes("firewall"));
     const dpIn = (
       await impl.check("DistributionPoint", {}, { hostId: "guid-milan-dp-01", scopeGroups: [GROUPS.milan] })
     ).inputs as Record<string, unknown>;
     const dp = await impl.create("DistributionPoint", dpIn);
     const psIn = (await impl.check("PushServer", {}, { hostId: dp.id })).inputs as Record<string, unknown>;
     const ps = await impl.create("PushServer", psIn);
-    const notes = info.mock.calls.map((c) => c[0]).filter((m) => m.includes("firewall"));
-    expect(notes).toEqual([
+    expect(notes()).toEqual([
       expect.stringMatching(/^Open TCP port 13295 for incoming connections in the firewall of milan-dp-01/),
     ]);
     const diff = await impl.diff("PushServer", ps.id, ps.outs as Record<string, unknown>, {
@@ -72,11 +93,17 @@ describe("impl (provider process)", () => {
       port: 13296,
     });
     expect(updated.outs).toMatchObject({ port: 13296 });
+    expect(notes()).toEqual([
+      expect.stringMatching(/^Open TCP port 13295 for incoming connections in the firewall of milan-dp-01/),
+      expect.stringMatching(/^Open TCP port 13296 for incoming connections in the firewall of milan-dp-01/),
+    ]);
     await impl.remove("PushServer", ps.id, updated.outs as Record<string, unknown>);
-    expect((await impl.read("PushServer", ps.id, updated.outs as Record<string, unknown>)).id).toBe("");
+    expect(await impl.read("PushServer", ps.id, updated.outs as Record<string, unknown>)).toMatchObject({
+      id: ps.id,
+      props: { running: false },
+    });
     await impl.remove("DistributionPoint", dp.id, dp.outs as Record<string, unknown>);
     expect(ksc.dps.size).toBe(0);
-    info.mockRestore();
   });
 
   test("the hidden resource name survives create, update and read, so a refresh does not change the inputs", async () => {

@@ -114,10 +114,10 @@ export async function check(
 ): Promise<common.CheckResult<unknown>> {
   const logic = LOGIC[kind];
   const result = logic.check(olds ?? {}, news);
-  if (result.failures.length > 0) return result;
+  if (result.failures.length > 0) return { ...result, failures: common.echoSafe(result.failures, news) };
   // Read-only lookups for what is known, so that `pulumi preview` already reports a missing device or group.
   const failures = await logic.verify(context(), olds ?? {}, result.inputs as never);
-  return { inputs: result.inputs, failures };
+  return { inputs: result.inputs, failures: common.echoSafe(failures, news) };
 }
 
 export async function diff(
@@ -143,10 +143,6 @@ function withResourceName<T>(values: T, from: Props | undefined): T {
 
 export async function create(kind: ResourceKind, inputs: Props): Promise<{ id: string; outs: unknown }> {
   const result = await LOGIC[kind].create(context(), inputs as never);
-  if (kind === "PushServer") {
-    // Said once, when the push server is set up: KSC does not open its port on the DP host.
-    log("info", (result.outs as { firewallNote: string }).firewallNote);
-  }
   return { ...result, outs: withResourceName(result.outs, inputs) };
 }
 

@@ -94,6 +94,8 @@ export class PushServer extends pulumi.dynamic.Resource {
   declare readonly remoteAddress: pulumi.Output<string>;
   /** Whether the DP host's option "Do not disconnect from the Administration Server" is on (KSC turns it on with the push server). */
   declare readonly keepConnection: pulumi.Output<boolean>;
+  /** `false` when a refresh found the push server turned off in the console while the distribution point and its push-server settings are still there: drift of this resource, which `pulumi preview --refresh` shows as an update and the next `pulumi up` undoes by turning it on again. Absent while the push server runs. */
+  declare readonly running: pulumi.Output<boolean | undefined>;
   /** Reminder of the port to open in the DP host's firewall. */
   declare readonly firewallNote: pulumi.Output<string>;
   /** The `adopt` input. */
@@ -110,6 +112,7 @@ export class PushServer extends pulumi.dynamic.Resource {
         port: undefined,
         remoteAddress: undefined,
         keepConnection: undefined,
+        running: undefined,
         firewallNote: undefined,
         adopt: undefined,
         adopted: undefined,

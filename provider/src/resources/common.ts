@@ -288,6 +288,40 @@ export function sameNumberSet(a: number[], b: number[]): boolean {
   return x.length === y.length && x.every((v, i) => v === y[i]);
 }
 
+/** The longest echo of a value (or property name) in a message; a longer one is cut. */
+export const ECHO_MAX = 100;
+
+/**
+ * How a value from the inputs or the console is shown in a message: as JSON, cut to ECHO_MAX characters with its
+ * length said (a 10,000-character name is not repeated in full), and NaN and the infinities by name (JSON would
+ * say null). Every message that echoes a value goes through here.
+ */
+export function echo(v: unknown): string {
+  if (typeof v === "number" && !Number.isFinite(v)) return String(v);
+  const s = JSON.stringify(v);
+  if (s === undefined) return String(v);
+  if (s.length <= ECHO_MAX) return s;
+  const length = typeof v === "string" ? ` (${v.length} characters)` : "";
+  return `${s.slice(0, ECHO_MAX - 3)}...${length}`;
+}
+
+/** A name or path in a message (see echo). */
 export function quote(s: string): string {
-  return JSON.stringify(s);
+  return echo(s);
+}
+
+/**
+ * Failures as the engine is to print them. The engine prints a failure that names a property together with the
+ * whole value of that property ("property P value V has a problem: …"), so a failure about a long value, or a
+ * long property name, is given without the property, its name leading the reason: the message still names it and
+ * echoes the value only as echo() cuts it.
+ */
+export function echoSafe(failures: CheckFailure[], inputs: Record<string, unknown>): CheckFailure[] {
+  return failures.map((f) => {
+    if (!f.property) return f;
+    const valueText = JSON.stringify(inputs[f.property]) ?? "";
+    if (f.property.length <= ECHO_MAX && valueText.length <= ECHO_MAX) return f;
+    const name = f.property.length <= ECHO_MAX ? f.property : echo(f.property);
+    return { property: "", reason: `${name}: ${f.reason}` };
+  });
 }

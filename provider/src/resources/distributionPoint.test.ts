@@ -19,6 +19,11 @@ describe("DistributionPoint check", () => {
     ["a device by host id, groups by id and path", { hostId: "guid", scopeGroups: [20, "Branch Rome"] }, []],
     ["only NLA networks as scope", { hostId: "guid", scopeNlaNetworks: [3] }, []],
     [
+      "a group path with a trailing / (copied from the status page)",
+      { ...base, scopeGroups: ["Managed devices/Branch Milan/"] },
+      [],
+    ],
+    [
       "port out of range",
       { ...base, port: 70000 },
       [{ property: "port", reason: "must be between 1 and 65535, got 70000" }],
@@ -179,6 +184,12 @@ function outputs(overrides: Partial<DistributionPointOutputs> = {}): Distributio
   };
 }
 
+test("DistributionPoint check drops a trailing / from group paths (ids and unknowns stay)", () => {
+  const r = dp.check({}, { hostId: "h", scopeGroups: ["Managed devices/Branch Milan/", 30, UNKNOWN] });
+  expect(r.failures).toEqual([]);
+  expect(r.inputs.scopeGroups).toEqual(["Managed devices/Branch Milan", 30, UNKNOWN]);
+});
+
 describe("DistributionPoint diff", () => {
   const declared = { deviceName: "milan-dp-01", scopeGroups: ["Managed devices/Branch Milan", 30] };
   test.each<[string, Partial<DistributionPointOutputs>, Record<string, unknown>, string[], string[]]>([
@@ -192,6 +203,13 @@ describe("DistributionPoint diff", () => {
       [],
     ],
     ["a group by id instead of by path", {}, { ...declared, scopeGroups: [20, 30] }, [], []],
+    [
+      "a group path with a trailing / (as KSC's full group names have it)",
+      {},
+      { ...declared, scopeGroups: ["Managed devices/Branch Milan/", 30] },
+      [],
+      [],
+    ],
     [
       "a group by path instead of by id",
       {},
@@ -568,7 +586,50 @@ describe("DistributionPoint verify (read-only lookups at preview)", () => {
       {
         property: "hostId",
         reason:
-          'DistributionPoint "dp-a" of this program already manages milan-dp-01 (hostId "guid-milan-dp-01")',
+          'DistributionPoint "dp-a" of this program already manages milan-dp-01 (hostId "guid-milan-dp-01") (a device has one DistributionPoint)',
+      },
+    ]);
+  });
+
+  test("a new DistributionPoint for a device the stack's DistributionPoint manages fails, whichever is checked first", async () => {
+    // The stack's "dp-old" made milan-dp-01 a DP; "dp-new" is added to the program for the same device.
+    const declared = { deviceName: "milan-dp-01", scopeGroups: [20] };
+    await dp.create(ctx, checked(declared));
+    const olds = { ...checked(declared), hostId: "guid-milan-dp-01" };
+    const existing = () => ({ ...checked(declared), __resourceName: "dp-old" });
+    const added = (news: Record<string, unknown>) => ({ ...checked(news), __resourceName: "dp-new" });
+    const other = { hostId: "guid-milan-dp-01", scopeGroups: [30] };
+    // The stack's own resource first: the new one fails, names it, and does not suggest adopt.
+    expect(await dp.verify(ctx, olds, existing())).toEqual([]);
+    expect(await dp.verify(ctx, {}, added(other))).toEqual([
+      {
+        property: "hostId",
+        reason:
+          'DistributionPoint "dp-old" of this stack already manages milan-dp-01 (hostId "guid-milan-dp-01") (a device has one DistributionPoint): remove this declaration, or set it to another one',
+      },
+    ]);
+    // The new one first: the console shows a DP with other settings, so it fails on its own (saying what to do if
+    // this stack manages it); the stack's resource passes.
+    resetRegistry();
+    expect(await dp.verify(ctx, {}, added(other))).toEqual([
+      {
+        property: "hostId",
+        reason: expect.stringContaining(
+          "If another DistributionPoint of this stack manages it, remove this declaration",
+        ),
+      },
+    ]);
+    expect(await dp.verify(ctx, olds, existing())).toEqual([]);
+    // The new one first, declared exactly as the DP is (it would pass as a recovered create): the stack's resource,
+    // checked second, stops the run and names the new declaration as the one to remove.
+    resetRegistry();
+    expect(await dp.verify(ctx, {}, added({ ...declared, hostId: undefined }))).toEqual([]);
+    expect(await dp.verify(ctx, olds, existing())).toEqual([
+      {
+        property: "deviceName",
+        reason: expect.stringMatching(
+          /^DistributionPoint "dp-new", a new declaration in this program, is for milan-dp-01 .*remove that declaration/,
+        ),
       },
     ]);
   });

@@ -32,10 +32,10 @@ import {
 } from "./common";
 import { Device, DeviceRef, resolveDevice } from "./devices";
 import { clashingDpPort, mayBeDp, noteRegisteredDp, pushSettingsOf, readDp, writeDp } from "./dpObject";
-import { GroupInfo, GroupRef, samePath } from "./groups";
+import { GroupInfo, GroupRef, normalGroupRef, samePath } from "./groups";
 import { dpHostLock } from "./lock";
 import { once, processState } from "./processCache";
-import { claim, declareDpPorts } from "./registry";
+import { claim, declareDpPorts, duplicateReason, settledClaim } from "./registry";
 import type {
   DistributionPointCheckedInputs as Inputs,
   DistributionPointOutputs as Outputs,
@@ -43,7 +43,7 @@ import type {
   ScopeNlaNetwork,
 } from "./schema.generated";
 import { PACKAGE_SCHEMA } from "./schema.generated";
-import { RESOURCE_TOKENS } from "./schemaTypes";
+import { RESOURCE_TOKENS, ResourceKind } from "./schemaTypes";
 import { validateInputs } from "./validation";
 
 type SettingName =
@@ -117,7 +117,9 @@ export function check(_olds: Record<string, unknown>, news: Record<string, unkno
     out.push({ property: "nonSslPort", reason: `must differ from port (both are ${inputs.port})` });
   }
   // Undeclared scope lists are empty lists, as read() reports them: no phantom "+scopeNlaNetworks" after a refresh.
-  inputs.scopeGroups ??= [];
+  inputs.scopeGroups = Array.isArray(inputs.scopeGroups)
+    ? inputs.scopeGroups.map(normalGroupRef)
+    : (inputs.scopeGroups ?? []);
   inputs.scopeNlaNetworks ??= [];
   const groups = inputs.scopeGroups;
   const nla = inputs.scopeNlaNetworks;
@@ -138,6 +140,16 @@ export function check(_olds: Record<string, unknown>, news: Record<string, unkno
  * For an existing resource, only what the program changed is looked up again (see unchangedDeclaration).
  */
 export async function verify(
+  ctx: ResourceContext,
+  olds: Record<string, unknown>,
+  news: Inputs & { [RESOURCE_NAME_KEY]?: string },
+): Promise<CheckFailure[]> {
+  return settledClaim(DP_KIND, news, () => verifyDevice(ctx, olds, news));
+}
+
+const DP_KIND: ResourceKind = "DistributionPoint";
+
+async function verifyDevice(
   ctx: ResourceContext,
   olds: Record<string, unknown>,
   news: Inputs & { [RESOURCE_NAME_KEY]?: string },
@@ -168,12 +180,19 @@ export async function verify(
   // replace the DP.
   news.hostId ??= device.hostId;
   const name = news[RESOURCE_NAME_KEY];
-  const other = typeof name === "string" ? claim("DistributionPoint", device.hostId, name) : undefined;
-  if (other !== undefined) {
+  const incumbent = olds.hostId === device.hostId;
+  const other = typeof name === "string" ? claim(DP_KIND, device.hostId, name, incumbent) : undefined;
+  if (other !== undefined && (other.newcomerPassed ?? true)) {
+    // Another resource of the program manages this device: that is all there is to say (not "set adopt: true").
     failures.push({
       property: deviceProperty(news),
-      reason: `DistributionPoint ${quote(other)} of this program already manages ${describeDevice(device)}`,
+      reason: duplicateReason(DP_KIND, other, {
+        verb: "manages",
+        object: describeDevice(device),
+        rule: "a device has one DistributionPoint",
+      }),
     });
+    return failures;
   }
   declareDpPorts(device.hostId, {
     port: isUnknown(news.port) ? undefined : news.port,
@@ -230,7 +249,8 @@ function alreadyDpMessage(device: Device, differences: string[]): string {
   return (
     `${describeDevice(device)} already is a distribution point, with other settings (${differences.join("; ")}). ` +
     "To manage it with this resource, set adopt: true (its settings are then changed to the declared ones), " +
-    "or declare the settings it has"
+    "or declare the settings it has. If another DistributionPoint of this stack manages it, remove this " +
+    "declaration instead: a device has one DistributionPoint"
   );
 }
 

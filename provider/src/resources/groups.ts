@@ -24,6 +24,15 @@ interface Tree {
   children: Map<number, number[]>;
 }
 
+/**
+ * A group reference as the provider keeps it: a path without the trailing "/" that KSC's full group names end with
+ * (and so the emulator's status page; copied from there, "Managed devices/Branch Milan/" is the same group), so that
+ * "a/b/" and "a/b" never show as a change. Ids, and anything that is not a path, stay as they are.
+ */
+export function normalGroupRef<T>(ref: T): T {
+  return (typeof ref === "string" && ref.length > 1 && ref.endsWith("/") ? ref.slice(0, -1) : ref) as T;
+}
+
 /** Split a path into its names; the leading root name ("Managed devices") may be left out. */
 export function pathSegments(path: string, rootName = DEFAULT_ROOT_NAME): string[] {
   const parts = path

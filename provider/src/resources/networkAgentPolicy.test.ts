@@ -32,7 +32,7 @@ describe("NetworkAgentPolicy check", () => {
         {
           property: "group",
           reason:
-            'must be a group id (a number, 0 or more) or a group path like "Managed devices/Branch Milan", got true',
+            'must be a group id (a number, 0 or more) or a group path like "Managed devices/Branch Milan" (one trailing / is allowed, as in KSC\'s full group names), got true',
         },
       ],
     ],
@@ -62,8 +62,35 @@ describe("NetworkAgentPolicy check", () => {
       [{ property: "useUdpPort", reason: "lock: unknown property" }],
     ],
     ["a group not known yet", { group: UNKNOWN, name: "x", useUdpPort: { value: UNKNOWN } }, []],
+    [
+      "a group path with a trailing / (copied from the status page)",
+      { ...MILAN, group: `${MILAN.group}/` },
+      [],
+    ],
+    [
+      "a group path with two trailing /",
+      { ...MILAN, group: `${MILAN.group}//` },
+      [
+        {
+          property: "group",
+          reason: expect.stringContaining("one trailing / is allowed") as unknown as string,
+        },
+      ],
+    ],
+    [
+      "a group path with an empty segment",
+      { ...MILAN, group: "Managed devices//Branch Milan" },
+      [{ property: "group", reason: expect.stringContaining("must be a group id") as unknown as string }],
+    ],
   ])("%s", (_name, news, failures) => {
     expect(na.check({}, news).failures).toEqual(failures);
+  });
+
+  test("a trailing / is dropped from the group path: the checked inputs hold the path as written without it", () => {
+    expect(checked({ ...MILAN, group: "Managed devices/Branch Milan/" }).group).toBe(
+      "Managed devices/Branch Milan",
+    );
+    expect(checked({ ...MILAN, group: GROUPS.milan }).group).toBe(GROUPS.milan);
   });
 
   test("defaults follow the push-server procedure: force connection on and locked, UDP off", () => {
@@ -117,6 +144,7 @@ describe("NetworkAgentPolicy diff", () => {
     ],
     ["the group by id instead of path", {}, { ...MILAN, group: GROUPS.milan }, [], []],
     ["the group path without the root, other case", {}, { ...MILAN, group: "branch milan" }, [], []],
+    ["the group path with a trailing /", {}, { ...MILAN, group: `${MILAN.group}/` }, [], []],
     ["adopt changed", {}, { ...MILAN, adopt: true }, [], []],
     [
       "the lock opened in the console",

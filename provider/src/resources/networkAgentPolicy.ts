@@ -28,7 +28,7 @@ import {
   readPolicyValue,
   unchangedDeclaration,
 } from "./common";
-import { GroupInfo, GroupRef, samePath } from "./groups";
+import { GroupInfo, GroupRef, normalGroupRef, samePath } from "./groups";
 import type {
   LockedBooleanChecked,
   LockedPortChecked,
@@ -139,7 +139,9 @@ function describePolicy(id: number, name?: string): string {
 // ---- check ----
 
 export function check(_olds: Record<string, unknown>, news: Record<string, unknown>): CheckResult<Inputs> {
-  return validateInputs<Inputs>("NetworkAgentPolicy", news);
+  const result = validateInputs<Inputs>("NetworkAgentPolicy", news);
+  if (result.failures.length === 0) result.inputs.group = normalGroupRef(result.inputs.group); // "a/b/" is "a/b"
+  return result;
 }
 
 /** Read-only checks for known values: the group exists; for a new resource, a policy of the same name on the

@@ -115,11 +115,11 @@ describe("PushServer lifecycle (emulator)", () => {
     expect((await push(dp02)).enabled).toBe(true);
   });
 
-  test("step 7: delete turns the push server off and leaves the DP; a read then drops the resource", async () => {
+  test("step 7: delete turns the push server off and leaves the DP (a read then finds it off, not gone)", async () => {
     await ps.delete(f.ctx, dp02, outs);
     expect((await push(dp02)).enabled).toBe(false);
     expect(await f.raw.dp(dp02)).toBeDefined();
-    expect(await ps.read(f.ctx, dp02, outs)).toEqual({ id: "" });
+    expect(await ps.read(f.ctx, dp02, outs)).toMatchObject({ id: dp02, props: { running: false } });
   });
 });
 

@@ -29,6 +29,21 @@ describe("PushServer check", () => {
       { hostId: HOST, port: 13295.5 },
       [{ property: "port", reason: "must be a whole number, got 13295.5" }],
     ],
+    [
+      "port NaN (said as NaN, not null)",
+      { hostId: HOST, port: NaN },
+      [{ property: "port", reason: "must be a whole number, got NaN" }],
+    ],
+    [
+      "a remote address of 10,000 characters (echoed cut, its length said)",
+      { hostId: HOST, remoteAddress: "x".repeat(9999) + "!" },
+      [
+        {
+          property: "remoteAddress",
+          reason: `must be a host name or an IP address, got "${"x".repeat(96)}... (10000 characters)`,
+        },
+      ],
+    ],
     ["no DP", { port: 13295 }, [{ property: "hostId", reason: "is required" }]],
     ["an empty host id", { hostId: "" }, [{ property: "hostId", reason: "must not be empty" }]],
     [
@@ -182,10 +197,28 @@ describe("PushServer against the fake console", () => {
     expect(ps.diff(r.props!, checked({ hostId: HOST })).diffs).toEqual(["port"]);
   });
 
-  test("read drops the resource when the push server was turned off or the DP removed", async () => {
+  test("read reports a push server turned off in the console as drift (running: false, an update); a removed DP drops the resource", async () => {
     const { outs } = await ps.create(ctx, checked({ hostId: HOST }));
     stored()[ksc.keys.dp.pushServerEnabled] = false;
-    expect(await ps.read(ctx, HOST, outs)).toEqual({ id: "" });
+    const off = await ps.read(ctx, HOST, outs);
+    expect(off).toEqual({
+      id: HOST,
+      props: { ...outs, running: false },
+      inputs: { hostId: HOST, port: 13295, remoteAddress: "", adopt: false, running: false },
+    });
+    const declared = checked({ hostId: HOST });
+    expect(ps.diff(off.props!, declared)).toEqual({
+      changes: true,
+      replaces: [],
+      deleteBeforeReplace: false,
+      diffs: ["running"],
+    });
+    const on = await ps.update(ctx, HOST, off.props!, declared);
+    expect(push("pushServerEnabled")).toBe(true);
+    expect(on.outs).toEqual(outs);
+    expect(ps.diff(on.outs, declared).changes).toBe(false);
+    // While it runs, read gives back exactly the checked inputs (no "running" key): a refresh changes nothing.
+    expect((await ps.read(ctx, HOST, on.outs)).inputs).toEqual(declared);
     ksc.dps.delete(HOST);
     expect(await ps.read(ctx, HOST, outs)).toEqual({ id: "" });
   });
@@ -196,6 +229,29 @@ describe("PushServer against the fake console", () => {
     expect(r.outs.port).toBe(13296);
     expect(push("pushServerPort")).toEqual(new KscLong(13296));
     expect(stored()[ksc.keys.dp.customFolder]).toBe("D:\\KSC");
+  });
+
+  test("the firewall note is logged on create, on a port change and when turned on again; not for an address change", async () => {
+    const notes = () => ctx.logs.filter((l) => l.message.includes("firewall")).map((l) => l.message);
+    const { outs } = await ps.create(ctx, checked({ hostId: HOST }));
+    expect(notes()).toEqual([ps.firewallNote(13295, "milan-dp-01")]);
+    const moved = await ps.update(ctx, HOST, outs, checked({ hostId: HOST, port: 13296 }));
+    expect(notes()).toEqual([ps.firewallNote(13295, "milan-dp-01"), ps.firewallNote(13296, "milan-dp-01")]);
+    const addressed = await ps.update(
+      ctx,
+      HOST,
+      moved.outs,
+      checked({ hostId: HOST, port: 13296, remoteAddress: "push.corp.example" }),
+    );
+    expect(notes()).toHaveLength(2);
+    stored()[ksc.keys.dp.pushServerEnabled] = false; // turned off in the console
+    await ps.update(
+      ctx,
+      HOST,
+      addressed.outs,
+      checked({ hostId: HOST, port: 13296, remoteAddress: "push.corp.example" }),
+    );
+    expect(notes()).toHaveLength(3);
   });
 
   test("delete turns the push server off and leaves the DP; again is fine; a removed DP is fine", async () => {
@@ -224,16 +280,64 @@ describe("PushServer verify (read-only lookups at preview)", () => {
   });
 
   test("two PushServers of one program on one DP: the second fails; the same resource checked again does not", async () => {
+    await dp.create(ctx, dp.check({}, { hostId: HOST, scopeGroups: [GROUPS.milan] }).inputs);
     expect(await ps.verify(ctx, {}, named("push-a", { hostId: HOST }))).toEqual([]);
     expect(await ps.verify(ctx, {}, named("push-a", { hostId: HOST }))).toEqual([]);
     expect(await ps.verify(ctx, {}, named("push-b", { hostId: HOST, port: 14000 }))).toEqual([
       {
         property: "hostId",
         reason:
-          'PushServer "push-a" of this program already runs the push server of this distribution point; a distribution point runs one push server',
+          'PushServer "push-a" of this program already runs the push server of this distribution point (a distribution point runs one push server)',
       },
     ]);
-    expect(await ps.verify(ctx, {}, named("push-c", { hostId: "guid-rome-dp-01" }))).toEqual([]);
+    expect(await ps.verify(ctx, {}, named("push-c", { hostId: "guid-rome-dp-01" }))).toEqual([
+      { property: "hostId", reason: expect.stringContaining("is not a distribution point") },
+    ]);
+  });
+
+  test("a new PushServer for a DP the stack's PushServer already runs fails, whichever is checked first", async () => {
+    // The stack's PushServer "push-old" runs the push server on 13295 (made by an earlier run, another process);
+    // "push-new" is added to the program.
+    const earlier = testContext(ksc);
+    await dp.create(earlier, dp.check({}, { hostId: HOST, scopeGroups: [GROUPS.milan] }).inputs);
+    await ps.create(earlier, checked({ hostId: HOST }));
+    const existing = named("push-old", { hostId: HOST });
+    const olds = { hostId: HOST, port: 13295 };
+    const added = (port: number) => named("push-new", { hostId: HOST, port });
+    // The stack's own resource first: the new one fails, names it, and does not suggest adopt.
+    expect(await ps.verify(ctx, olds, existing)).toEqual([]);
+    const second = await ps.verify(ctx, {}, added(14500));
+    expect(second).toEqual([
+      {
+        property: "hostId",
+        reason:
+          'PushServer "push-old" of this stack already runs the push server of this distribution point (a distribution point runs one push server): remove this declaration, or set it to another one',
+      },
+    ]);
+    // The new one first (the engine checks in registration order): it cannot know the stack's resource yet; the
+    // console shows another push server, so it fails on its own, and the stack's resource passes.
+    resetRegistry();
+    expect(await ps.verify(ctx, {}, added(14500))).toEqual([
+      {
+        property: "hostId",
+        reason: expect.stringContaining(
+          "If another PushServer of this stack runs it, remove this declaration",
+        ),
+      },
+    ]);
+    expect(await ps.verify(ctx, olds, existing)).toEqual([]);
+    // The new one first, declared exactly as what runs (it would pass as a recovered create): the stack's resource,
+    // checked second, is the last check that can stop the run; it names the new declaration as the one to remove.
+    resetRegistry();
+    expect(await ps.verify(ctx, {}, added(13295))).toEqual([]);
+    expect(await ps.verify(ctx, olds, existing)).toEqual([
+      {
+        property: "hostId",
+        reason: expect.stringMatching(
+          /^PushServer "push-new", a new declaration in this program, is for the push server of this distribution point, which this resource already runs .*remove that declaration/,
+        ),
+      },
+    ]);
   });
 
   test("a port equal to a DP port declared in the same program fails, before the DP exists", async () => {
@@ -261,10 +365,20 @@ describe("PushServer verify (read-only lookups at preview)", () => {
     ]);
   });
 
-  test("an unknown host fails; a host that is not a DP yet does not (it may become one in this run)", async () => {
+  test("an unknown host fails; a host that is not a DP fails unless a DistributionPoint of the program declares it", async () => {
     expect(await ps.verify(ctx, {}, checked({ hostId: "guid-nope" }))).toEqual([
       { property: "hostId", reason: 'no managed device has host id "guid-nope"' },
     ]);
+    expect(await ps.verify(ctx, {}, checked({ hostId: "guid-rome-dp-01" }))).toEqual([
+      {
+        property: "hostId",
+        reason:
+          'rome-dp-01 (hostId "guid-rome-dp-01") is not a distribution point, and no DistributionPoint of this program declares it: declare a DistributionPoint for it and pass its hostId (hostId: dp.hostId), which also makes the push server wait for its distribution point',
+      },
+    ]);
+    expect(ksc.calls.every((c) => /\.(Get|Find|GroupId)/.test(c))).toBe(true);
+    // Declared in the program (checked before the push server): it becomes a DP in this run.
+    await dp.verify(ctx, {}, dp.check({}, { hostId: "guid-rome-dp-01", scopeGroups: [GROUPS.rome] }).inputs);
     expect(await ps.verify(ctx, {}, checked({ hostId: "guid-rome-dp-01" }))).toEqual([]);
   });
 

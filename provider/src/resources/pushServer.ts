@@ -31,8 +31,9 @@ import {
   writeDp,
 } from "./dpObject";
 import { dpHostLock } from "./lock";
-import { claim, declaredDpPorts } from "./registry";
+import { claim, declaredDpPorts, duplicateReason, settledClaim } from "./registry";
 import type { PushServerCheckedInputs as Inputs, PushServerOutputs as Outputs } from "./schema.generated";
+import type { ResourceKind } from "./schemaTypes";
 import { validateInputs } from "./validation";
 
 /** What an administrator has to do by hand: KSC does not open the port on the DP host. */
@@ -61,8 +62,19 @@ function portClash(ports: DpPorts, port: number): string | undefined {
 function alreadyRunningMessage(where: string, push: PushSettings): string {
   return (
     `a push server already runs on ${where} (port ${push.port ?? "?"}${push.remoteAddress ? `, remote address ${quote(push.remoteAddress)}` : ""}). ` +
-    "To manage it with this resource, set adopt: true (its settings are then changed to the declared ones), or declare the settings it has"
+    "To manage it with this resource, set adopt: true (its settings are then changed to the declared ones), or declare the settings it has. " +
+    "If another PushServer of this stack runs it, remove this declaration instead: a distribution point runs one push server"
   );
+}
+
+/** `declaredHere`: said at check, where a DistributionPoint declared in the program would have been seen. */
+function notADpReason(hostId: string, displayName: string, declaredHere = false): string {
+  return declaredHere
+    ? `${describeHost(hostId, displayName)} is not a distribution point, and no DistributionPoint of this program ` +
+        "declares it: declare a DistributionPoint for it and pass its hostId (hostId: dp.hostId), which also makes " +
+        "the push server wait for its distribution point"
+    : `${describeHost(hostId, displayName)} is not a distribution point: declare a DistributionPoint for it and ` +
+        "pass its hostId (dp.hostId)";
 }
 
 // ---- check ----
@@ -83,15 +95,30 @@ export async function verify(
   news: Inputs & { [RESOURCE_NAME_KEY]?: string },
 ): Promise<CheckFailure[]> {
   if (isUnknown(news.hostId)) return [];
+  return settledClaim(PS_KIND, news, () => verifyHost(ctx, olds, news));
+}
+
+const PS_KIND: ResourceKind = "PushServer";
+
+async function verifyHost(
+  ctx: ResourceContext,
+  olds: Record<string, unknown>,
+  news: Inputs & { [RESOURCE_NAME_KEY]?: string },
+): Promise<CheckFailure[]> {
   const failures: CheckFailure[] = [];
   const name = news[RESOURCE_NAME_KEY];
   if (typeof name === "string") {
-    const other = claim("PushServer", news.hostId, name);
-    if (other !== undefined) {
+    const other = claim(PS_KIND, news.hostId, name, olds.hostId === news.hostId);
+    if (other !== undefined && (other.newcomerPassed ?? true)) {
       failures.push({
         property: "hostId",
-        reason: `PushServer ${quote(other)} of this program already runs the push server of this distribution point; a distribution point runs one push server`,
+        reason: duplicateReason(PS_KIND, other, {
+          verb: "runs",
+          object: "the push server of this distribution point",
+          rule: "a distribution point runs one push server",
+        }),
       });
+      return failures;
     }
   }
   if (unchangedDeclaration(olds, news, ["hostId", "port"])) return failures;
@@ -105,12 +132,16 @@ export async function verify(
   }
   const info = await dpForCheck(ctx, news.hostId);
   if (!info) {
-    // Not a DP (yet): it may be created in this run. The device itself must exist.
-    await deviceById(ctx, news.hostId, "hostId").catch((err) => {
+    // Not a DP: it must be one that this program declares (and creates in this run), on a device that exists.
+    const device = await deviceById(ctx, news.hostId, "hostId").catch((err) => {
       if (err instanceof InputError) failures.push({ property: err.property, reason: err.reason });
       else throw err;
+      return undefined;
     });
     const declared = declaredDpPorts(news.hostId);
+    if (device && !declared) {
+      failures.push({ property: "hostId", reason: notADpReason(news.hostId, device.displayName, true) });
+    }
     const clash = declared && !isUnknown(news.port) ? portClash(declared, news.port) : undefined;
     if (clash) failures.push({ property: "port", reason: clash });
     return failures;
@@ -151,10 +182,7 @@ async function notADp(ctx: ResourceContext, hostId: string): Promise<InputError>
   } catch (err) {
     return err instanceof InputError ? err : new InputError("hostId", errorText(err));
   }
-  return new InputError(
-    "hostId",
-    `${describeHost(hostId, device.displayName)} is not a distribution point: declare a DistributionPoint for it and pass its hostId (dp.hostId)`,
-  );
+  return new InputError("hostId", notADpReason(hostId, device.displayName));
 }
 
 /**
@@ -181,6 +209,7 @@ function outputsOf(
     firewallNote: firewallNote(port, displayName),
     adopted: carried.adopted,
   };
+  if (!push.enabled) out.running = false;
   if (carried.adopt !== undefined) out.adopt = carried.adopt;
   return out;
 }
@@ -214,7 +243,9 @@ export async function create(ctx: ResourceContext, inputs: Inputs): Promise<{ id
   // KSC turns the device's keep-connection on with the push server: asked now, not from an older list.
   const carried = { adopt: inputs.adopt, adopted };
   const connection = await deviceConnection(ctx, hostId, true);
-  return { id: hostId, outs: outputsOf(ctx, hostId, info, carried, connection) };
+  const outs = outputsOf(ctx, hostId, info, carried, connection);
+  ctx.log("info", outs.firewallNote);
+  return { id: hostId, outs };
 }
 
 export async function read(
@@ -223,15 +254,19 @@ export async function read(
   props: Partial<Outputs>,
 ): Promise<{ id: string; props?: Outputs; inputs?: Inputs }> {
   const info = await readDp(ctx, id);
-  // The DP is gone, or its push server was turned off in the console: the push server no longer exists.
-  if (!info || !pushSettingsOf(ctx.keys, info).enabled) return { id: "" };
+  if (!info) return { id: "" }; // the DP is gone, and its push-server settings with it: the resource no longer exists
   const carried = { adopt: props.adopt, adopted: props.adopted ?? false };
   const outs = outputsOf(ctx, id, info, carried, await deviceConnection(ctx, id, false));
-  return {
-    id,
-    props: outs,
-    inputs: { hostId: id, port: outs.port, remoteAddress: outs.remoteAddress, adopt: outs.adopt ?? false },
+  const inputs: Inputs & { running?: false } = {
+    hostId: id,
+    port: outs.port,
+    remoteAddress: outs.remoteAddress,
+    adopt: outs.adopt ?? false,
   };
+  // Turned off in the console, the push server's settings stay on the DP: drift of this resource (an update that
+  // turns it on again), not a resource that is gone (which a reviewer would read as something new to create).
+  if (outs.running === false) inputs.running = false;
+  return { id, props: outs, inputs };
 }
 
 export async function update(
@@ -255,9 +290,11 @@ export async function update(
   const connection = wasRunning
     ? { displayName: olds.displayName, keepConnection: olds.keepConnection }
     : await deviceConnection(ctx, id, true);
-  return {
-    outs: outputsOf(ctx, id, info, { adopt: news.adopt, adopted: olds.adopted ?? false }, connection),
-  };
+  const outs = outputsOf(ctx, id, info, { adopt: news.adopt, adopted: olds.adopted ?? false }, connection);
+  // The port to open is said whenever the push server starts listening somewhere new: on create, on a new port, and
+  // when it is turned on again after it was turned off in the console.
+  if (!wasRunning || olds.port !== outs.port) ctx.log("info", outs.firewallNote);
+  return { outs };
 }
 
 async function remove(ctx: ResourceContext, id: string, props: Partial<Outputs>): Promise<void> {
@@ -285,5 +322,6 @@ export function diff(olds: Partial<Outputs>, news: Inputs): DiffResult {
   for (const p of ["port", "remoteAddress"] as const) {
     if (isUnknown(news[p]) || news[p] !== olds[p]) diffs.push(p);
   }
+  if (olds.running === false) diffs.push("running"); // turned off in the console: up turns it on again
   return { changes: diffs.length > 0, replaces, deleteBeforeReplace: false, diffs };
 }

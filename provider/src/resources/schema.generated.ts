@@ -232,10 +232,10 @@ export const PACKAGE_SCHEMA: PackageSchema = {
                 minimum: 0,
                 minLength: 1,
                 maxLength: 1024,
-                pattern: "^[^/\\s](.*[^/\\s])?$",
+                pattern: "^[^/\\s](.*[^/\\s])?/?$",
                 not: { type: "string", pattern: "//" },
                 message:
-                  'must be a group id (a number, 0 or more) or a group path like "Managed devices/Branch Milan"',
+                  'must be a group id (a number, 0 or more) or a group path like "Managed devices/Branch Milan" (one trailing / is allowed, as in KSC\'s full group names)',
               },
             },
           },
@@ -397,7 +397,7 @@ export const PACKAGE_SCHEMA: PackageSchema = {
     },
     "ksc:index:PushServer": {
       description:
-        'Runs a push server on a distribution point, so that managed devices keep a continuous connection to the Administration Server through it (needed to start and stop local tasks, receive application statistics or open a tunnel without the Network Agent\'s UDP port).\n\nEnabling the push server makes KSC turn on the DP host\'s option "Do not disconnect from the Administration Server"; the `keepConnection` output shows it. The push-server port must be opened by hand in the firewall of the DP host: `firewallNote` says which, and the note is also logged when the push server is created.\n\nA distribution point runs at most one push server, and the port must differ from the ports the DP already uses. Changing `hostId` replaces the resource; the port and the remote address are updated in place. Deleting the resource turns the push server off and leaves the distribution point. The settings are key names the Open API does not document yet (placeholders, see the provider configuration `keyNamesFile`).\n\n## Example Usage\n\n```typescript\nimport * as ksc from "pulumi-ksc";\n\nconst dp = new ksc.DistributionPoint("milan-dp", {\n    deviceName: "milan-dp-01",\n    scopeGroups: ["Managed devices/Branch Milan"],\n});\n\nconst push = new ksc.PushServer("milan-push", {\n    hostId: dp.hostId,\n    port: 13295,\n});\n\nexport const firewallNote = push.firewallNote;\n```',
+        'Runs a push server on a distribution point, so that managed devices keep a continuous connection to the Administration Server through it (needed to start and stop local tasks, receive application statistics or open a tunnel without the Network Agent\'s UDP port).\n\nEnabling the push server makes KSC turn on the DP host\'s option "Do not disconnect from the Administration Server"; the `keepConnection` output shows it. The push-server port must be opened by hand in the firewall of the DP host: `firewallNote` says which, and the note is also logged when the push server is created, moved to another port, or turned on again.\n\nA distribution point runs at most one push server, and the port must differ from the ports the DP already uses. Changing `hostId` replaces the resource; the port and the remote address are updated in place. Deleting the resource turns the push server off and leaves the distribution point. The settings are key names the Open API does not document yet (placeholders, see the provider configuration `keyNamesFile`).\n\n## Example Usage\n\n```typescript\nimport * as ksc from "pulumi-ksc";\n\nconst dp = new ksc.DistributionPoint("milan-dp", {\n    deviceName: "milan-dp-01",\n    scopeGroups: ["Managed devices/Branch Milan"],\n});\n\nconst push = new ksc.PushServer("milan-push", {\n    hostId: dp.hostId,\n    port: 13295,\n});\n\nexport const firewallNote = push.firewallNote;\n```',
       inputProperties: {
         hostId: {
           type: "string",
@@ -450,6 +450,11 @@ export const PACKAGE_SCHEMA: PackageSchema = {
           description:
             'Whether the DP host\'s option "Do not disconnect from the Administration Server" is on (KSC turns it on with the push server).',
         },
+        running: {
+          type: "boolean",
+          description:
+            "`false` when a refresh found the push server turned off in the console while the distribution point and its push-server settings are still there: drift of this resource, which `pulumi preview --refresh` shows as an update and the next `pulumi up` undoes by turning it on again. Absent while the push server runs.",
+        },
         firewallNote: {
           type: "string",
           description: "Reminder of the port to open in the DP host's firewall.",
@@ -484,10 +489,10 @@ export const PACKAGE_SCHEMA: PackageSchema = {
               minimum: 0,
               minLength: 1,
               maxLength: 1024,
-              pattern: "^[^/\\s](.*[^/\\s])?$",
+              pattern: "^[^/\\s](.*[^/\\s])?/?$",
               not: { type: "string", pattern: "//" },
               message:
-                'must be a group id (a number, 0 or more) or a group path like "Managed devices/Branch Milan"',
+                'must be a group id (a number, 0 or more) or a group path like "Managed devices/Branch Milan" (one trailing / is allowed, as in KSC\'s full group names)',
             },
           },
         },
@@ -806,6 +811,8 @@ export interface PushServerOutputs {
   remoteAddress: string;
   /** Whether the DP host's option "Do not disconnect from the Administration Server" is on (KSC turns it on with the push server). */
   keepConnection: boolean;
+  /** `false` when a refresh found the push server turned off in the console while the distribution point and its push-server settings are still there: drift of this resource, which `pulumi preview --refresh` shows as an update and the next `pulumi up` undoes by turning it on again. Absent while the push server runs. */
+  running?: boolean;
   /** Reminder of the port to open in the DP host's firewall. */
   firewallNote: string;
   /** The `adopt` input. */

@@ -3,7 +3,7 @@
 // turned into {property, reason} in words ("must be between 1 and 65535, got 70000").
 // Values not known yet (preview) are left out of validation and left untouched in the result.
 import Ajv2020, { ErrorObject, ValidateFunction } from "ajv/dist/2020";
-import { CheckFailure, CheckResult, containsUnknown, isUnknown } from "./common";
+import { CheckFailure, CheckResult, ECHO_MAX, containsUnknown, echo, isUnknown } from "./common";
 import { PACKAGE_SCHEMA } from "./schema.generated";
 import {
   JsonObject,
@@ -151,9 +151,7 @@ function under(pointer: string, prefix: string): boolean {
 // ---- error wording ----
 
 function describeValue(v: unknown): string {
-  const s = JSON.stringify(v);
-  if (s === undefined) return String(v);
-  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+  return echo(v);
 }
 
 function article(type: string): string {
@@ -278,7 +276,7 @@ export function failuresOf(
       out.push({
         property,
         reason: location
-          ? `${location}: unknown property`
+          ? `${location.length > ECHO_MAX ? echo(location) : location}: unknown property`
           : `unknown property (known: ${knownProperties.join(", ")})`,
       });
       continue;
