@@ -49,6 +49,26 @@ describe("the engine's check error, split into its slots", () => {
     });
     expect(checkError("error: preview failed")).toBeUndefined();
   });
+
+  test("a value too long to echo: no engine slot, the property's name first in the reason", () => {
+    const m =
+      "error: pulumi-nodejs:dynamic/ksc:DistributionPoint resource 'dp' has a problem: scopeGroups: item 1: " +
+      "must be at most 1024 characters long, got 1029";
+    expect(checkError(m)).toEqual({
+      type: "pulumi-nodejs:dynamic/ksc:DistributionPoint",
+      resource: "dp",
+      property: "scopeGroups",
+      reason: "item 1: must be at most 1024 characters long, got 1029",
+    });
+    // Only at the start: a reason that merely mentions a property (here "port") names none.
+    expect(
+      checkError(`error: ${PUSH} resource 'push' has a problem: choose another port: 13000 is taken`),
+    ).toEqual({
+      type: PUSH,
+      resource: "push",
+      reason: "choose another port: 13000 is taken",
+    });
+  });
 });
 
 describe("a refused input: the property must be in the engine's property slot", () => {

@@ -17,7 +17,9 @@ export interface Diagnostic {
 /**
  * An error the engine reports for a failed check, split into its slots. A check failure that names a property is
  * printed by the engine as `<type> resource '<name>': property <property> value {<value>} has a problem: <reason>`;
- * one without a property as `<type> resource '<name>' has a problem: <reason>` (property undefined).
+ * one without a property as `<type> resource '<name>' has a problem: <reason>` (property undefined), except the
+ * provider's form for a value too long to echo, `… has a problem: <property>: <reason>` (property set, value
+ * undefined): the name stands first, at a fixed place, never found anywhere in the text.
  */
 export interface CheckError {
   type: string;
@@ -30,6 +32,9 @@ export interface CheckError {
 const WITH_PROPERTY =
   /^(?:error: )?(\S+) resource '([^']*)': property (\S+) value \{([\s\S]*?)\} has a problem: ([\s\S]*)$/;
 const WITHOUT_PROPERTY = /^(?:error: )?(\S+) resource '([^']*)' has a problem: ([\s\S]*)$/;
+/** The provider's form for a property whose value is too long to echo (provider/src/resources/common.ts, echoSafe):
+ *  no engine slot, so the engine does not print the value; the reason starts with the property's name. */
+const NAME_FIRST = /^([A-Za-z_]\w*): ([\s\S]+)$/;
 
 /** The slots of an engine check error, or undefined when the message is not one. */
 export function checkError(message: string): CheckError | undefined {
@@ -37,7 +42,11 @@ export function checkError(message: string): CheckError | undefined {
   const p = WITH_PROPERTY.exec(text);
   if (p) return { type: p[1], resource: p[2], property: p[3], value: p[4], reason: p[5] };
   const r = WITHOUT_PROPERTY.exec(text);
-  if (r) return { type: r[1], resource: r[2], reason: r[3] };
+  if (r) {
+    const n = NAME_FIRST.exec(r[3]);
+    if (n) return { type: r[1], resource: r[2], property: n[1], reason: n[2] };
+    return { type: r[1], resource: r[2], reason: r[3] };
+  }
   return undefined;
 }
 
