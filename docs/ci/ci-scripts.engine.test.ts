@@ -81,7 +81,7 @@ describe("CI pipeline steps (docs/ci/scripts) against an emulator stack", () => 
     }
     for (const f of fs.readdirSync(path.join(__dirname, "github"))) {
       const text = fs.readFileSync(path.join(__dirname, "github", f), "utf8");
-      expect({ workflow: f, runsProgram: /^  PULUMI_RUN_PROGRAM: "true"$/m.test(text) }).toEqual({
+      expect({ workflow: f, runsProgram: /^ {2}PULUMI_RUN_PROGRAM: "true"$/m.test(text) }).toEqual({
         workflow: f,
         runsProgram: true,
       });
