@@ -170,6 +170,66 @@ function docsText(schema: PackageSchema, key: string): string {
   return v;
 }
 
+/**
+ * What the engine hands the provider on each command, and what pulumi-ksc does about it. Observed with the pinned
+ * CLI (tools/pulumi-cli/go.mod) by logging configure() in a dynamic provider; the engine code is
+ * pkg/resource/deploy (default providers rebuilt from the state) and pkg/host/host.go (PULUMI_CONFIG).
+ */
+function whichConfiguration(ns: string): string {
+  return `## Which configuration each command uses
+
+Pulumi hands the provider a configuration in one of two ways:
+
+- **The program runs** (\`pulumi up\`, \`pulumi preview\`, and \`refresh\`, \`destroy\` or \`--refresh\` *with*
+  \`--run-program\` or \`PULUMI_RUN_PROGRAM=true\`): the stack's configuration **as it is now**, secrets decrypted.
+- **The program does not run** (\`pulumi refresh\`, \`pulumi destroy\`, and the refresh part of \`pulumi preview
+  --refresh\` and \`pulumi up --refresh\`, all without the program): the copy of the whole stack configuration
+  **saved in the state at the last \`pulumi up\`** (Pulumi's default provider records it, secrets encrypted; it is no
+  part of the resources' state). A setting changed since then is handed over as it was.
+
+| Command | Configuration handed to the provider |
+|---|---|
+| \`pulumi up\`, \`pulumi preview\` | now |
+| \`pulumi refresh\`, \`pulumi destroy\` | saved at the last up |
+| \`pulumi refresh --run-program\`, \`pulumi destroy --run-program\` | now |
+| \`pulumi preview --refresh\`, \`pulumi up --refresh\` | saved at the last up for the refresh, then now |
+| the same with \`--run-program\` | now |
+| any of them with \`PULUMI_RUN_PROGRAM=true\` in the environment | now (same as \`--run-program\`) |
+
+Nothing else carries the current \`${ns}:*\` values into the provider process: the \`PULUMI_CONFIG\` variable
+the engine gives a plugin holds only the plugin's own namespace (\`pulumi-nodejs:*\` for dynamic providers), and
+the \`KSC_*\` environment variables are whatever the shell running \`pulumi\` has, in every command.
+
+A stale password logs in with the old secret and, after a few runs, locks the account; a stale server URL reads
+or deletes on the old server. So pulumi-ksc **never uses \`${ns}:*\` settings that may be the saved copy**:
+
+- When a process of the provider is first asked to read or delete (what refresh and destroy do) and has not been
+  asked to check, create or update a resource in this command (which happens only when the program runs), and
+  \`PULUMI_RUN_PROGRAM\` is not \`true\`, it stops **before any login** with an error naming the settings it would
+  have used (names only, never values), for example:
+
+  \`\`\`
+  not using ${ns}:serverUrl, ${ns}:user, ${ns}:password: without the program, \`pulumi refresh\`, \`pulumi destroy\` and
+  the refresh part of \`--refresh\` hand the provider the configuration saved in the state at the last \`pulumi up\`,
+  … Run the command with the program …: set PULUMI_RUN_PROGRAM=true …
+  \`\`\`
+
+- The fix is to run the command with the program: \`PULUMI_RUN_PROGRAM=true pulumi refresh\` (or \`destroy\`,
+  \`preview --refresh\`). Export \`PULUMI_RUN_PROGRAM=true\` in every pipeline and shell that runs pulumi-ksc
+  stacks: the CI recipes (\`docs/ci\`) and this repository's environment (\`scripts/pulumi-env.sh\`) do. The
+  \`--run-program\` flag has the same effect on Pulumi, but the provider cannot see a command-line flag, so it
+  asks for the variable.
+- Settings given as \`KSC_*\` environment variables are read in every command as they are now, so they never
+  need the program.
+
+Limits: the check trusts \`PULUMI_RUN_PROGRAM=true\`; a command that also passes \`--run-program=false\`
+overrides it and gets the saved copy. A \`pulumi up\` whose program no longer declares any dynamic resource
+deletes them with the saved copy too (nothing registers the provider with the current configuration). Even then a
+stale password costs one failed login per provider process at most: a login the server refused is never repeated.
+
+`;
+}
+
 export function renderConfigurationPage(schema: PackageSchema): string {
   const ns = schema.name;
   let out = `# Provider configuration\n\n${GENERATED}\n`;
@@ -178,6 +238,7 @@ export function renderConfigurationPage(schema: PackageSchema): string {
     "or, when not set there, from its environment variable. Set secrets with `pulumi config set --secret`. " +
     "Give either `user` and `password`, or `token`, or `webToken`.\n\n";
   out += "## Example\n\n" + docsText(schema, "configurationExample") + "\n\n";
+  out += whichConfiguration(ns);
   out +=
     "## Settings\n\n| Key | Environment variable | Type | Secret | Default | Description |\n|---|---|---|---|---|---|\n";
   for (const [name, p] of Object.entries(schema.config.variables)) {

@@ -35,6 +35,8 @@ describe("CI pipeline steps (docs/ci/scripts) against an emulator stack", () => 
         PULUMI_WORK_DIR: project,
         PULUMI_BACKEND_URL: `file://${stack.stateDir}`,
         GITHUB_STEP_SUMMARY: path.join(work, "summary.md"),
+        // Not from the caller: the scripts set it themselves (common.sh), as a copied step must.
+        PULUMI_RUN_PROGRAM: undefined,
       },
     });
     return new Promise((resolve, reject) => {
@@ -69,6 +71,23 @@ describe("CI pipeline steps (docs/ci/scripts) against an emulator stack", () => 
     await stack?.dispose();
     await stopConsole(c);
     if (work) fs.rmSync(work, { recursive: true, force: true });
+  });
+
+  // refresh, destroy and --refresh hand the provider the configuration saved at the last up unless the program
+  // runs; pulumi-ksc then refuses before logging in (docs/configuration.md). Every step runs the program.
+  test("every step runs the program (PULUMI_RUN_PROGRAM=true), so it uses the stack's configuration as it is now", () => {
+    expect(fs.readFileSync(path.join(scripts, "common.sh"), "utf8")).toMatch(/^export PULUMI_RUN_PROGRAM=true$/m);
+    const steps = fs.readdirSync(scripts).filter((f) => f.endsWith(".sh") && f !== "common.sh");
+    for (const step of steps) {
+      expect({ step, sourcesCommon: /^source .*common\.sh"?$/m.test(fs.readFileSync(path.join(scripts, step), "utf8")) }).toEqual({ step, sourcesCommon: true });
+    }
+    for (const f of fs.readdirSync(path.join(__dirname, "github"))) {
+      const text = fs.readFileSync(path.join(__dirname, "github", f), "utf8");
+      expect({ workflow: f, runsProgram: /^ {2}PULUMI_RUN_PROGRAM: "true"$/m.test(text) }).toEqual({
+        workflow: f,
+        runsProgram: true,
+      });
+    }
   });
 
   test("the workflows run these scripts, and every script is run by a workflow", () => {

@@ -19,7 +19,7 @@ import { SessionModel } from "./models/session";
 import { SsContentsModel } from "./models/ssContents";
 import { UaControlModel } from "./models/uaControl";
 import { seedState, SeedOption } from "./seed";
-import { ApiServer } from "./server";
+import { ApiServer, EmulatorCounters } from "./server";
 import { deserializeState, State, writeStateAtomically } from "./state";
 import { statusText } from "./status";
 
@@ -32,6 +32,7 @@ export {
   PROPOSED_SERVES_HOST_AS_PUSH_SERVER,
 } from "./keys";
 export type { SeedOption } from "./seed";
+export type { EmulatorCounters } from "./server";
 export type { StatusReport } from "./status";
 
 export const DEFAULT_USER = "admin";
@@ -82,11 +83,10 @@ export interface RunningEmulator {
   keyNames: KeyNames;
   /** replace the fault configuration (same as POST /control/faults) */
   setFaults(config: FaultConfig): void;
-  counters(): {
-    calls: Record<string, number>;
-    sessionsOpened: number;
-    faultsInjected: Record<string, number>;
-  };
+  /** an administrator changes the account's password (same as POST /control/set-password) */
+  setPassword(password: string): void;
+  /** calls per method, sessions opened, logins accepted and refused, faults injected (GET /control/counters) */
+  counters(): EmulatorCounters;
   /** the status page as text */
   statusText(): string;
   /** write the state file now (it is also written shortly after every change) */
@@ -174,6 +174,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       scheduleSave();
     },
     url: () => url,
+    user: () => options.user ?? DEFAULT_USER,
     log,
   });
   api.applyFaults({
@@ -218,19 +219,24 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   url = `${options.tls ? "https" : "http"}://${host}:${port}`;
 
   let stopped = false;
+  const credentials = {
+    user: options.user ?? DEFAULT_USER,
+    password: options.password ?? DEFAULT_PASSWORD,
+    internal: true as const,
+  };
   return {
     url,
     port,
     caFile,
-    credentials: {
-      user: options.user ?? DEFAULT_USER,
-      password: options.password ?? DEFAULT_PASSWORD,
-      internal: true,
-    },
+    credentials,
     stateFile,
     dataDir,
     keyNames: keys,
     setFaults: (config) => api.applyFaults(config),
+    setPassword: (password) => {
+      sessions.setPassword(credentials.user, password);
+      credentials.password = password;
+    },
     counters: () => api.counters(),
     statusText: () => statusText(api.report()),
     flush: save,

@@ -24,8 +24,18 @@ export interface ServerDeps {
   onMutate(): void;
   /** POST /control/reseed */
   reseed(): void;
+  /** the account's user name (POST /control/set-password changes its password) */
+  user(): string;
   url(): string;
   log(line: string): void;
+}
+
+export interface EmulatorCounters {
+  calls: Record<string, number>;
+  sessionsOpened: number;
+  /** login attempts (login, Session.StartSession with credentials): accepted and refused */
+  logins: { succeeded: number; failed: number };
+  faultsInjected: Record<string, number>;
 }
 
 interface Reply {
@@ -64,17 +74,17 @@ export class ApiServer {
   resetCounters(): void {
     this.calls = {};
     this.d.models.sessions.opened = 0;
+    this.d.models.sessions.loginsFailed = 0;
+    this.d.models.sessions.loginsSucceeded = 0;
     this.d.faults.resetCounters();
   }
 
-  counters(): {
-    calls: Record<string, number>;
-    sessionsOpened: number;
-    faultsInjected: Record<string, number>;
-  } {
+  counters(): EmulatorCounters {
+    const s = this.d.models.sessions;
     return {
       calls: { ...this.calls },
-      sessionsOpened: this.d.models.sessions.opened,
+      sessionsOpened: s.opened,
+      logins: { succeeded: s.loginsSucceeded, failed: s.loginsFailed },
       faultsInjected: { ...this.d.faults.counters },
     };
   }
@@ -138,6 +148,20 @@ export class ApiServer {
       }
       case "expire-sessions":
         return reply(200, { expired: this.d.models.sessions.expireAll() });
+      case "set-password": {
+        try {
+          const body = JSON.parse(raw && raw.length ? raw.toString("utf8") : "{}") as {
+            user?: unknown;
+            password?: unknown;
+          };
+          if (typeof body.password !== "string") throw new Error('send {"password": "<new password>"}');
+          const user = typeof body.user === "string" ? body.user : this.d.user();
+          this.d.models.sessions.setPassword(user, body.password);
+        } catch (err) {
+          return reply(400, { error: (err as Error).message });
+        }
+        return reply(200, { ok: true });
+      }
       case "reseed":
         this.d.reseed();
         return reply(200, { ok: true });

@@ -297,3 +297,33 @@ test("sessions expire after sessionTtlSeconds, and on /control/expire-sessions (
     await e.stop();
   }
 });
+
+test("an administrator changes the password: only the new one logs in; every login attempt is counted", async () => {
+  const e = await startEmulator({ port: 0, tls: false, lockoutThreshold: 3 });
+  try {
+    const login = (pw: string) =>
+      post(e.url, api("Session.StartSession"), {}, { headers: { Authorization: kscBasic("admin", pw) } });
+    const open = await RawSession.start(e.url);
+    expect((await login(PASSWORD)).status).toBe(200);
+    const changed = await post(e.url, "/control/set-password", { password: "Rotated-Pa55" });
+    expect(changed.status).toBe(200);
+    expect(pxgError(await login(PASSWORD))?.code).toBe(1453);
+    expect((await login("Rotated-Pa55")).status).toBe(200);
+    // Sessions opened before the change stay open, as on a real server.
+    expect((await open.call("Session.Ping")).status).toBe(200);
+    // The programmatic form does the same.
+    e.setPassword("Rotated-Again-Pa55");
+    expect(e.credentials.password).toBe("Rotated-Again-Pa55");
+    expect(pxgError(await login("Rotated-Pa55"))?.code).toBe(1453);
+    expect((await login("Rotated-Again-Pa55")).status).toBe(200);
+    // RawSession.start (1) + 3 good logins; 2 refused. The refused ones did not add up to a lockout (3): a
+    // success in between starts the count over.
+    expect(e.counters().logins).toEqual({ succeeded: 4, failed: 2 });
+    expect((await post(e.url, "/control/set-password", { password: 7 })).status).toBe(400);
+    expect((await post(e.url, "/control/set-password", { user: "nobody", password: "x" })).status).toBe(400);
+    await post(e.url, "/control/reset-counters", {});
+    expect(e.counters().logins).toEqual({ succeeded: 0, failed: 0 });
+  } finally {
+    await e.stop();
+  }
+});

@@ -4,6 +4,12 @@
 #   PULUMI              the pulumi command (default: pulumi; this repository's tests use bin/pulumi-ksc-run)
 # The KSC connection comes from the stack configuration or the KSC_* environment variables (KSC_SERVER_URL,
 # KSC_USER, KSC_PASSWORD, KSC_CA_CERT), the backend from PULUMI_BACKEND_URL and PULUMI_CONFIG_PASSPHRASE.
+#
+# Every command runs the program, so the provider gets the stack's configuration as it is now (a rotated
+# password, a new server URL) in refresh, destroy and `--refresh` too, not the copy saved at the last `up`.
+# Without this, pulumi-ksc refuses those commands before logging in (docs/configuration.md, "Which
+# configuration each command uses"). The workflows set it too; a step that sources this file cannot lose it.
+export PULUMI_RUN_PROGRAM=true
 : "${PULUMI_STACK:?set PULUMI_STACK to the stack to work on}"
 PULUMI="${PULUMI:-pulumi}"
 cd "${PULUMI_WORK_DIR:-.}"

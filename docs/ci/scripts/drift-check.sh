@@ -58,7 +58,7 @@ JS
 
 echo "Drift on stack $PULUMI_STACK: the console differs from the declaration."
 echo "$report" | sed 's/^/  /'
-echo "Run \`pulumi refresh\` to record the console's values, then \`pulumi up\` to restore the declared ones."
+echo "Run \`PULUMI_RUN_PROGRAM=true pulumi refresh\` to record the console's values, then \`pulumi up\` to restore the declared ones."
 {
   echo "### Drift on stack \`$PULUMI_STACK\`"
   echo

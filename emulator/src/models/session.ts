@@ -14,6 +14,7 @@ export type Lookup = { ok: true; session: Session } | { ok: false; reason: "ende
 
 export interface SessionOptions {
   user: string;
+  /** the account's password; an administrator can change it while the server runs (setPassword) */
   password: string;
   /** consecutive bad passwords that lock the account (SPL 2013) */
   lockoutThreshold: number;
@@ -51,11 +52,26 @@ export class SessionModel {
   /** Absolute session lifetime in seconds (fault injection); undefined = no expiry. */
   ttlSeconds: number | undefined;
   opened = 0;
+  /** Login attempts refused (bad or unknown credentials, locked account, invalid token), since the last reset. */
+  loginsFailed = 0;
+  /** Login attempts accepted, since the last reset. */
+  loginsSucceeded = 0;
 
   constructor(private readonly opts: SessionOptions) {}
 
-  /** Check an Authorization header; returns the user name or throws AuthError. */
+  /** Check an Authorization header; returns the user name or throws AuthError. Counts every attempt. */
   authenticate(header: string | undefined): string {
+    try {
+      const user = this.check(header);
+      this.loginsSucceeded++;
+      return user;
+    } catch (err) {
+      this.loginsFailed++;
+      throw err;
+    }
+  }
+
+  private check(header: string | undefined): string {
     if (!header || header.trim() === "") throw new AuthError(new LogonFailed("authorization required"));
     const trimmed = header.trim();
     const space = trimmed.indexOf(" ");
@@ -149,5 +165,16 @@ export class SessionModel {
 
   unlockAll(): void {
     this.failures.clear();
+  }
+
+  /**
+   * An administrator changes the account's password (in KSC: the user's properties in the console). From now on
+   * only the new one logs in; open sessions stay open, as on a real server, and the bad-password count starts over.
+   */
+  setPassword(user: string, password: string): void {
+    if (user !== this.opts.user) throw new Error(`no such user: ${JSON.stringify(user)}`);
+    if (password === "") throw new Error("the password must not be empty");
+    this.opts.password = password;
+    this.failures.delete(user);
   }
 }

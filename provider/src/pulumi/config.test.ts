@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { ConfigError, ConfigSource, readProviderConfig } from "./config";
+import { ConfigError, ConfigSource, readProviderConfig, runsProgram, savedConfigurationRisk } from "./config";
 
 const source = (values: Record<string, string>): ConfigSource => ({ get: (k) => values[k] });
 const PASSWORD = "S3cret-Pa55word";
@@ -124,5 +124,53 @@ describe("provider configuration", () => {
     });
     expect(s.keyNames.dp.pushServerPort).toBe("RealPushPort");
     expect(s.client.keyNames?.dp.pushServerPort).toBe("RealPushPort");
+  });
+});
+
+describe("configuration that may be the copy saved at the last up", () => {
+  const stored = source({
+    "ksc:serverUrl": "https://old:13299",
+    "ksc:user": "svc",
+    "ksc:password": PASSWORD,
+  });
+  const sources = readProviderConfig(stored, {}).sources;
+
+  test("a read or delete without the program, with ksc:* settings: refused, naming them and the fix", () => {
+    const err = savedConfigurationRisk(sources, { programCall: false, env: {} });
+    expect(err).toBeInstanceOf(ConfigError);
+    expect(err?.message).toMatch(/^not using ksc:serverUrl, ksc:user, ksc:password: /);
+    expect(err?.message).toContain("PULUMI_RUN_PROGRAM=true pulumi refresh");
+    expect(err?.message).toContain("Nothing was sent to the KSC server");
+    expect(err?.message).not.toContain(PASSWORD);
+    expect(err?.message).not.toContain("https://old");
+  });
+
+  test("after a check, create or update in this process the configuration is the current one", () => {
+    expect(savedConfigurationRisk(sources, { programCall: true, env: {} })).toBeUndefined();
+  });
+
+  test("PULUMI_RUN_PROGRAM read as the Pulumi CLI reads it", () => {
+    for (const v of ["1", "true", "TRUE", "True"]) {
+      expect(runsProgram({ PULUMI_RUN_PROGRAM: v })).toBe(true);
+      expect(savedConfigurationRisk(sources, { programCall: false, env: { PULUMI_RUN_PROGRAM: v } })).toBe(
+        undefined,
+      );
+    }
+    for (const v of ["", "0", "false", "yes", "on"]) {
+      expect(runsProgram({ PULUMI_RUN_PROGRAM: v })).toBe(false);
+      expect(
+        savedConfigurationRisk(sources, { programCall: false, env: { PULUMI_RUN_PROGRAM: v } }),
+      ).toBeInstanceOf(ConfigError);
+    }
+  });
+
+  test("settings from KSC_* environment variables are read now: no risk; a mix names only the ksc:* ones", () => {
+    const env = { KSC_SERVER_URL: "http://h", KSC_USER: "svc", KSC_PASSWORD: PASSWORD };
+    const fromEnv = readProviderConfig(undefined, env).sources;
+    expect(savedConfigurationRisk(fromEnv, { programCall: false, env })).toBeUndefined();
+    const mixed = readProviderConfig(source({ "ksc:serverUrl": "http://other" }), env).sources;
+    expect(savedConfigurationRisk(mixed, { programCall: false, env })?.message).toMatch(
+      /^not using ksc:serverUrl: /,
+    );
   });
 });

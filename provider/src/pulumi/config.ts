@@ -2,6 +2,11 @@
 // configure() with keys "ksc:<name>") first, then the KSC_* environment variables. The variable names, their types,
 // which are secret, their environment variables and their limits all come from schema.json (config.variables).
 // Nothing read here is ever captured into the serialized provider or put into a message.
+//
+// What configure() is handed depends on the command (docs/configuration.md, "Which configuration each command
+// uses"): the stack's configuration as it is now when the program runs, but the copy saved in the state at the
+// last `pulumi up` for `pulumi refresh`, `pulumi destroy` and the refresh part of `--refresh` unless the CLI runs
+// the program for them. savedConfigurationRisk() decides, before any login, whether that copy may be in use.
 import type { KscClientConfig } from "../ksc";
 import { KeyNames, loadKeyNames } from "../ksc/keys";
 import { describeFailure } from "../resources/common";
@@ -132,4 +137,47 @@ export function readProviderConfig(
   }
   client.keyNames = keyNames;
   return { client, keyNames, sources };
+}
+
+/**
+ * The Pulumi CLI's own switch (same as `--run-program` on refresh, destroy and `--refresh`): with it true the
+ * program runs for those commands too, and the provider is handed the stack's configuration as it is now. The
+ * provider process inherits the CLI's environment, so it sees the variable (it cannot see a command-line flag).
+ */
+export const RUN_PROGRAM_ENV = "PULUMI_RUN_PROGRAM";
+
+/** The CLI's reading of a boolean variable: "1" or "true" in any case (pulumi/sdk env.BoolValue). */
+export function runsProgram(env: NodeJS.ProcessEnv): boolean {
+  const v = env[RUN_PROGRAM_ENV];
+  return v !== undefined && (v === "1" || v.toLowerCase() === "true");
+}
+
+/**
+ * Whether the settings about to be used may be the copy saved in the state rather than the stack's configuration
+ * now, and if so the error to stop with, before anything is sent to the server.
+ *
+ * - `programCall`: this process has already been asked to check, create or update a resource. Only resources the
+ *   program declares in this run get those calls, through the provider the engine configured from the current
+ *   configuration. (Read and delete also reach providers rebuilt from the state.)
+ * - Settings from KSC_* environment variables are read now, in every command; only `ksc:*` keys can be stale.
+ * - PULUMI_RUN_PROGRAM=true: the CLI ran the program, so the configuration handed over is the current one.
+ *
+ * The error names the settings (never a value) and the way to run the command with the current configuration.
+ */
+export function savedConfigurationRisk(
+  sources: Record<string, string>,
+  opts: { programCall: boolean; env: NodeJS.ProcessEnv },
+): ConfigError | undefined {
+  if (opts.programCall || runsProgram(opts.env)) return undefined;
+  const fromConfig = Object.values(sources).filter((from) => from.startsWith(`${CONFIG_NAMESPACE}:`));
+  if (fromConfig.length === 0) return undefined;
+  return new ConfigError(
+    `not using ${fromConfig.join(", ")}: without the program, \`pulumi refresh\`, \`pulumi destroy\` and the ` +
+      `refresh part of \`--refresh\` hand the provider the configuration saved in the state at the last ` +
+      `\`pulumi up\`, so a setting changed since then (a rotated password, another server) would be used as it ` +
+      `was. Nothing was sent to the KSC server. Run the command with the program and the stack's configuration as ` +
+      `it is now: set ${RUN_PROGRAM_ENV}=true (for example \`${RUN_PROGRAM_ENV}=true pulumi refresh\`; the ` +
+      `--run-program flag does the same for Pulumi, but the provider cannot see a flag). ` +
+      `See docs/configuration.md, "Which configuration each command uses".`,
+  );
 }

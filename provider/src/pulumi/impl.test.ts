@@ -137,6 +137,42 @@ describe("impl (provider process)", () => {
     }
   });
 
+  describe("configuration saved at the last up (refresh, destroy and --refresh without the program)", () => {
+    const saved = { ...process.env };
+    const stored = { "ksc:serverUrl": "http://127.0.0.1:1", "ksc:user": "svc", "ksc:password": "Old-Pa55" };
+    beforeEach(() => {
+      impl.useContext(undefined);
+      for (const k of Object.keys(process.env)) if (k.startsWith("KSC_")) delete process.env[k];
+      delete process.env.PULUMI_RUN_PROGRAM;
+      impl.configure({ get: (k) => stored[k as keyof typeof stored] });
+    });
+    afterEach(async () => {
+      await impl.shutdown();
+      process.env = { ...saved };
+    });
+
+    test("a process asked first to read or delete stops before building a client, naming the settings", async () => {
+      for (const call of [() => impl.read("PushServer", "h", {}), () => impl.remove("PushServer", "h", {})]) {
+        await expect(call()).rejects.toThrow(
+          /^not using ksc:serverUrl, ksc:user, ksc:password: without the program/,
+        );
+      }
+      // Still no client: every later read is refused the same way.
+      expect(() => impl.context()).toThrow(/PULUMI_RUN_PROGRAM=true/);
+    });
+
+    test("once the process has checked a resource, the configuration is the program's (current) one", async () => {
+      // A check that fails validation: nothing is sent, but the program is running in this command.
+      await impl.check("PushServer", {}, { hostId: "guid-milan-dp-01", port: 70000 });
+      expect(() => impl.context()).not.toThrow();
+    });
+
+    test("with PULUMI_RUN_PROGRAM=true the CLI ran the program for this command: reads go ahead", () => {
+      process.env.PULUMI_RUN_PROGRAM = "true";
+      expect(() => impl.context()).not.toThrow();
+    });
+  });
+
   // Found by the fault tests: in the provider process pulumi.log.debug is dropped, so the client's per-call lines
   // and its retry notices never showed, whatever the engine's verbosity.
   describe("debug lines", () => {

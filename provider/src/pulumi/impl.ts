@@ -11,7 +11,7 @@ import { GroupDirectory } from "../resources/groups";
 import * as networkAgentPolicy from "../resources/networkAgentPolicy";
 import * as pushServer from "../resources/pushServer";
 import { ResourceKind } from "../resources/schemaTypes";
-import { ConfigSource, readProviderConfig } from "./config";
+import { ConfigSource, readProviderConfig, savedConfigurationRisk } from "./config";
 
 type Props = Record<string, unknown>;
 
@@ -37,6 +37,11 @@ const LOGIC: Record<ResourceKind, Logic> = {
 
 let configSource: ConfigSource | undefined;
 let runtime: { client: KscClient; keys: KeyNames; ctx: common.ResourceContext } | undefined;
+/**
+ * This process has been asked to check, create or update a resource: the program runs in this command and the
+ * configuration it was handed is the stack's configuration now (./config savedConfigurationRisk).
+ */
+let programCall = false;
 
 /** configure() of every shim: keep the stack configuration for when the client is first needed. */
 export function configure(config: ConfigSource): void {
@@ -64,10 +69,16 @@ export function log(level: common.Level, message: string): void {
       : pulumi.log.debug(message));
 }
 
-/** The process's context: one client, created from the configuration on first use. */
+/**
+ * The process's context: one client, created from the configuration on first use. Before that, a process that has
+ * only been asked to read or delete may hold the configuration saved at the last `pulumi up`: it stops with an
+ * error naming the settings and the fix, before any login (./config savedConfigurationRisk).
+ */
 export function context(): common.ResourceContext {
   if (!runtime) {
     const settings = readProviderConfig(configSource, process.env);
+    const risk = savedConfigurationRisk(settings.sources, { programCall, env: process.env });
+    if (risk) throw risk;
     const client = createClient({
       ...settings.client,
       logger: (level, message) => log(level === "info" ? "debug" : level, message),
@@ -95,9 +106,10 @@ function endSessionOnShutdown(): void {
   process.once("SIGTERM", stop);
 }
 
-/** For tests: use this context instead of one built from the configuration. */
+/** For tests: use this context instead of one built from the configuration; forget that a check was seen. */
 export function useContext(ctx: common.ResourceContext | undefined): void {
   runtime = ctx && { client: ctx.client, keys: ctx.keys, ctx };
+  programCall = false;
 }
 
 /** For tests: end the session and forget the client. */
@@ -112,6 +124,7 @@ export async function check(
   olds: Props,
   news: Props,
 ): Promise<common.CheckResult<unknown>> {
+  programCall = true;
   const logic = LOGIC[kind];
   const result = logic.check(olds ?? {}, news);
   if (result.failures.length > 0) return { ...result, failures: common.echoSafe(result.failures, news) };
@@ -142,6 +155,7 @@ function withResourceName<T>(values: T, from: Props | undefined): T {
 }
 
 export async function create(kind: ResourceKind, inputs: Props): Promise<{ id: string; outs: unknown }> {
+  programCall = true;
   const result = await LOGIC[kind].create(context(), inputs as never);
   return { ...result, outs: withResourceName(result.outs, inputs) };
 }
@@ -166,6 +180,7 @@ export async function update(
   olds: Props,
   news: Props,
 ): Promise<{ outs: unknown }> {
+  programCall = true;
   const result = await LOGIC[kind].update(context(), id, olds as never, news as never);
   return { outs: withResourceName(result.outs, news) };
 }

@@ -124,6 +124,10 @@ export function countersSince(before: Counters, after: Counters): Counters {
   return {
     calls: sub(after.calls, before.calls),
     sessionsOpened: after.sessionsOpened - before.sessionsOpened,
+    logins: {
+      succeeded: after.logins.succeeded - before.logins.succeeded,
+      failed: after.logins.failed - before.logins.failed,
+    },
     faultsInjected: sub(after.faultsInjected, before.faultsInjected),
   };
 }
@@ -138,11 +142,20 @@ export function addCounters(a: Counters, b: Counters): Counters {
   return {
     calls: add(a.calls, b.calls),
     sessionsOpened: a.sessionsOpened + b.sessionsOpened,
+    logins: {
+      succeeded: a.logins.succeeded + b.logins.succeeded,
+      failed: a.logins.failed + b.logins.failed,
+    },
     faultsInjected: add(a.faultsInjected, b.faultsInjected),
   };
 }
 
-export const NO_COUNTS: Counters = { calls: {}, sessionsOpened: 0, faultsInjected: {} };
+export const NO_COUNTS: Counters = {
+  calls: {},
+  sessionsOpened: 0,
+  logins: { succeeded: 0, failed: 0 },
+  faultsInjected: {},
+};
 
 /** Runs `fn` and adds the emulator's counters of that time to `into`. */
 export async function counted<T>(ksc: Ksc, into: { counters: Counters }, fn: () => Promise<T>): Promise<T> {

@@ -21,7 +21,20 @@ describe("which pulumi commands run the program", () => {
     [[], false],
     [["--help"], false],
   ])("%j → %s", (args, expected) => {
-    expect(runsProgram(args)).toBe(expected);
+    expect(runsProgram(args, {})).toBe(expected);
+  });
+
+  test("PULUMI_RUN_PROGRAM=true (1, true in any case) makes refresh and destroy run it, as the CLI reads it", () => {
+    for (const v of ["1", "true", "TRUE"]) {
+      expect(runsProgram(["refresh", "--yes"], { PULUMI_RUN_PROGRAM: v })).toBe(true);
+      expect(runsProgram(["destroy", "--yes"], { PULUMI_RUN_PROGRAM: v })).toBe(true);
+      // The flag still wins.
+      expect(runsProgram(["refresh", "--run-program=false"], { PULUMI_RUN_PROGRAM: v })).toBe(false);
+      expect(runsProgram(["stack", "ls"], { PULUMI_RUN_PROGRAM: v })).toBe(false);
+    }
+    for (const v of ["", "0", "false", "yes"]) {
+      expect(runsProgram(["refresh", "--yes"], { PULUMI_RUN_PROGRAM: v })).toBe(false);
+    }
   });
 
   test("a flag value before the command is not taken for the command", () => {
@@ -30,7 +43,7 @@ describe("which pulumi commands run the program", () => {
   });
 
   test("--run-program after `--` belongs to the program, not the CLI", () => {
-    expect(runsProgram(["refresh", "--", "--run-program"])).toBe(false);
+    expect(runsProgram(["refresh", "--", "--run-program"], {})).toBe(false);
   });
 });
 

@@ -27,9 +27,13 @@ export function commandOf(args: string[]): string | undefined {
   return undefined;
 }
 
-/** The value of the boolean `--run-program` flag (`--run-program`, `--run-program=false`, …). */
-function runProgramFlag(args: string[]): boolean {
-  let value = false;
+/**
+ * The value of the boolean `--run-program` flag (`--run-program`, `--run-program=false`, …). Its default is the
+ * CLI's: PULUMI_RUN_PROGRAM, true when "1" or "true" in any case.
+ */
+function runProgramFlag(args: string[], env: NodeJS.ProcessEnv): boolean {
+  const fromEnv = env.PULUMI_RUN_PROGRAM;
+  let value = fromEnv !== undefined && (fromEnv === "1" || fromEnv.toLowerCase() === "true");
   for (const arg of args) {
     if (arg === "--") break;
     if (arg === "--run-program") value = true;
@@ -39,11 +43,11 @@ function runProgramFlag(args: string[]): boolean {
 }
 
 /** Whether the command evaluates the Pulumi program, and so needs a language host. */
-export function runsProgram(args: string[]): boolean {
+export function runsProgram(args: string[], env: NodeJS.ProcessEnv = process.env): boolean {
   const command = commandOf(args);
   if (command === undefined) return false;
   if (ALWAYS_RUN_PROGRAM.has(command)) return true;
-  return RUN_PROGRAM_ON_REQUEST.has(command) && runProgramFlag(args);
+  return RUN_PROGRAM_ON_REQUEST.has(command) && runProgramFlag(args, env);
 }
 
 /** Adds `--client=<address>` to the command line, before any `--` that ends the flags. */
