@@ -209,9 +209,9 @@ or deletes on the old server. So pulumi-ksc **never uses \`${ns}:*\` settings th
   have used (names only, never values), for example:
 
   \`\`\`
-  not using ${ns}:serverUrl, ${ns}:user, ${ns}:password: without the program, \`pulumi refresh\`, \`pulumi destroy\` and
-  the refresh part of \`--refresh\` hand the provider the configuration saved in the state at the last \`pulumi up\`,
-  … Run the command with the program …: set PULUMI_RUN_PROGRAM=true …
+  not using ${ns}:serverUrl, ${ns}:user, ${ns}:password: without the program, refresh, destroy and --refresh get the
+  copy saved at the last \`pulumi up\`, which may hold an old password or server. Nothing was sent to the KSC
+  server. Run it with the program, e.g. \`PULUMI_RUN_PROGRAM=true pulumi refresh\` (likewise destroy; …)
   \`\`\`
 
 - The fix is to run the command with the program: \`PULUMI_RUN_PROGRAM=true pulumi refresh\` (or \`destroy\`,

@@ -172,12 +172,9 @@ export function savedConfigurationRisk(
   const fromConfig = Object.values(sources).filter((from) => from.startsWith(`${CONFIG_NAMESPACE}:`));
   if (fromConfig.length === 0) return undefined;
   return new ConfigError(
-    `not using ${fromConfig.join(", ")}: without the program, \`pulumi refresh\`, \`pulumi destroy\` and the ` +
-      `refresh part of \`--refresh\` hand the provider the configuration saved in the state at the last ` +
-      `\`pulumi up\`, so a setting changed since then (a rotated password, another server) would be used as it ` +
-      `was. Nothing was sent to the KSC server. Run the command with the program and the stack's configuration as ` +
-      `it is now: set ${RUN_PROGRAM_ENV}=true (for example \`${RUN_PROGRAM_ENV}=true pulumi refresh\`; the ` +
-      `--run-program flag does the same for Pulumi, but the provider cannot see a flag). ` +
-      `See docs/configuration.md, "Which configuration each command uses".`,
+    `not using ${fromConfig.join(", ")}: without the program, refresh, destroy and --refresh get the copy saved ` +
+      `at the last \`pulumi up\`, which may hold an old password or server. Nothing was sent to the KSC server. ` +
+      `Run it with the program, e.g. \`PULUMI_RUN_PROGRAM=true pulumi refresh\` (likewise destroy; the provider ` +
+      `cannot see a --run-program flag; docs/configuration.md, "Which configuration each command uses").`,
   );
 }
