@@ -213,7 +213,7 @@ demo_clean() {
     start_emulator
     cd "$example"
     say "destroying the demo stack"
-    if ! pulumi destroy --yes --stack "$stack" --suppress-progress; then
+    if ! pulumi-ksc-run destroy --yes --stack "$stack" --suppress-progress; then
       if [ "${DEMO_FORCE:-}" != "1" ]; then
         die "pulumi destroy failed; DEMO_FORCE=1 make demo-clean removes the stack without destroying it"
       fi
