@@ -177,9 +177,12 @@ const CASES: Case[] = [
   // rules across resources
   {
     title: "two PushServers for one DP",
+    // rome-dp-01 is the console's DP, with its push server on 13295. Both declare exactly that push server, so
+    // whichever the engine checks first matches the console and passes, and the second is the duplicate (with
+    // another port, the first checked could instead be refused for differing from the console).
     resources: [
       push({ hostId: "@host:rome-dp-01", port: 13295 }, "push-a"),
-      push({ hostId: "@host:rome-dp-01", port: 13296 }, "push-b"),
+      push({ hostId: "@host:rome-dp-01", port: 13295 }, "push-b"),
     ],
     property: "hostId",
     reason: /already runs the push server of this distribution point/,
