@@ -8,12 +8,13 @@
 // - The engine checks one resource at a time, in the order the program registers them, and that order is not fixed
 //   (a new declaration may be written above the stack's own one; resource types register independently; a
 //   PushServer given `dp.hostId` registers only once its DP did).
-// - Declared DP ports (`declareDpPorts`, read by a PushServer's check): when the DP is checked first, the push
-//   server's port is compared with the ports the program declares; when the push server is checked first, it is
-//   compared with the ports the console holds now. Either way nothing is written at check, and create/update of a
-//   PushServer compares the port again with the DP object it reads under the host's lock, and a DistributionPoint's
-//   create/update compares its ports with the push server the console has: a clash the check could not see still
-//   fails before the write that would make it, with fresh data.
+// - Declared DP ports (`declareDpPorts`, read by a PushServer's check). A PushServer given `dp.hostId` is always
+//   checked after its DP, so its port is compared with the ports the program declares. One given a literal host id
+//   may come first: then it is compared with the console as it is now (its host's current ports; a host that is no
+//   DP yet fails with a reason that says to pass `dp.hostId`, which fixes the order). Either way nothing is written
+//   at check: PushServer create/update compare the port again with the DP object they read under the host's lock,
+//   and DistributionPoint create (adopt)/update compare its ports with the push server the console has, so a clash
+//   the check could not see still fails before the write that would make it, with fresh data.
 // - Claims (`claim`, `claimPolicy`): the second of two resources managing one console object fails, whichever comes
 //   first; `claim` gives the failure to the new declaration when the stack's own resource comes second (see there).
 //   A duplicate the check did not catch still meets create, which looks for the object by its natural key first
