@@ -108,7 +108,7 @@ describe("declarations under the real engine", () => {
           // It names the stack's resource when that one was checked first. The engine checks in registration order,
           // which the program does not fix (a PushServer given dp.hostId registers only once its DP did, so a new one
           // with a literal host id always comes first): then the new one cannot know it yet, and says what to do in
-          // either case (provider/src/resources/registry.ts).
+          // either case (provider/src/resources/state.ts).
           namesOwnOrSaysRemove: onNew.some(
             (l) =>
               l.includes(`"${own}" of this stack already`) ||

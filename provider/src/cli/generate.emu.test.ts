@@ -13,6 +13,7 @@ import * as distributionPoint from "../resources/distributionPoint";
 import { GroupDirectory } from "../resources/groups";
 import * as networkAgentPolicy from "../resources/networkAgentPolicy";
 import * as pushServer from "../resources/pushServer";
+import { ProcessState } from "../resources/state";
 import type {
   DistributionPointCheckedInputs,
   NetworkAgentPolicyCheckedInputs,
@@ -184,6 +185,7 @@ test("adopting what the program declares writes nothing to the console and leave
     client,
     keys,
     groups: new GroupDirectory(client, keys),
+    state: new ProcessState(),
     log: (_l, m) => logs.push(m),
   };
   // The declared inputs, from the same renderer that wrote index.ts.

@@ -1,7 +1,6 @@
 // The provider-process side: dispatch, check = validation + read-only lookups, the firewall note, the one client.
 import * as pulumi from "@pulumi/pulumi";
 import { RESOURCE_NAME_KEY } from "../resources/common";
-import { resetRegistry } from "../resources/registry";
 import { FakeKsc, GROUPS } from "../resources/testing/fake-client";
 import { TestContext, testContext } from "../resources/testing/context";
 import * as impl from "./impl";
@@ -11,7 +10,6 @@ describe("impl (provider process)", () => {
   beforeEach(() => {
     ksc = new FakeKsc();
     impl.useContext(testContext(ksc));
-    resetRegistry();
   });
   afterAll(() => impl.useContext(undefined));
 

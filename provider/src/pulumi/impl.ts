@@ -1,51 +1,100 @@
 // The provider process side of the dynamic providers: the shim (./shims) requires this module by package name at
-// run time and forwards every call here. It holds the process-wide state: the configuration handed to configure(),
-// and ONE client (one KSC session), created on first use and shared by the three resource types.
+// run time and forwards every call here. One object, the ProviderProcess, holds what the process keeps between
+// calls: the configuration handed to configure(), and ONE context (one client, one KSC session, one ProcessState of
+// ../resources/state) created on first use and shared by the three resource types. Each resource module exports a
+// typed provider (../resources/provider); adapt() below is the one place that turns it into the engine's functions.
 import * as pulumi from "@pulumi/pulumi";
 import { createClient } from "../ksc";
-import { KscClient } from "../ksc/api";
-import { KeyNames } from "../ksc/keys";
 import * as common from "../resources/common";
 import * as distributionPoint from "../resources/distributionPoint";
 import { GroupDirectory } from "../resources/groups";
 import * as networkAgentPolicy from "../resources/networkAgentPolicy";
+import { ResourceProvider } from "../resources/provider";
 import * as pushServer from "../resources/pushServer";
 import { ResourceKind } from "../resources/schemaTypes";
+import { ProcessState } from "../resources/state";
 import { ConfigSource, readProviderConfig, savedConfigurationRisk } from "./config";
 
 type Props = Record<string, unknown>;
 
-interface Logic {
-  check(olds: Props, news: Props): common.CheckResult<unknown>;
-  verify(ctx: common.ResourceContext, olds: Props, news: never): Promise<common.CheckFailure[]>;
-  diff(olds: never, news: never): common.DiffResult;
-  create(ctx: common.ResourceContext, inputs: never): Promise<{ id: string; outs: unknown }>;
-  read(
-    ctx: common.ResourceContext,
-    id: string,
-    props: never,
-  ): Promise<{ id: string; props?: unknown; inputs?: unknown }>;
-  update(ctx: common.ResourceContext, id: string, olds: never, news: never): Promise<{ outs: unknown }>;
-  delete(ctx: common.ResourceContext, id: string, props: never): Promise<void>;
+/** The provider methods of one resource kind as the engine calls them (pulumi.dynamic.ResourceProvider's shapes). */
+export interface EngineProvider {
+  configure(req: { config: ConfigSource }): Promise<void>;
+  check(olds: Props, news: Props): Promise<common.CheckResult<unknown>>;
+  diff(id: string, olds: Props, news: Props): Promise<common.DiffResult>;
+  create(inputs: Props): Promise<{ id: string; outs: unknown }>;
+  read(id: string, props?: Props): Promise<{ id: string; props?: unknown; inputs?: unknown }>;
+  update(id: string, olds: Props, news: Props): Promise<{ outs: unknown }>;
+  delete(id: string, props: Props): Promise<void>;
 }
 
-const LOGIC: Record<ResourceKind, Logic> = {
-  DistributionPoint: distributionPoint,
-  PushServer: pushServer,
-  NetworkAgentPolicy: networkAgentPolicy,
-};
-
-let configSource: ConfigSource | undefined;
-let runtime: { client: KscClient; keys: KeyNames; ctx: common.ResourceContext } | undefined;
 /**
- * This process has been asked to check, create or update a resource: the program runs in this command and the
- * configuration it was handed is the stack's configuration now (./config savedConfigurationRisk).
+ * What this provider process holds between the engine's calls. The engine's dynamic-provider host keeps nothing
+ * of ours from one call to the next: each method of the serialized shim requires this module and calls it, so the
+ * process's one ProviderProcess hangs off this module (`serving`, below).
  */
-let programCall = false;
+class ProviderProcess {
+  private config: ConfigSource | undefined;
+  /**
+   * This process has been asked to check, create or update a resource: the program runs in this command and the
+   * configuration it was handed is the stack's configuration now (./config savedConfigurationRisk).
+   */
+  private programCall = false;
+  /** The per-process state of the resources (claims, declared DP ports, the per-host lock, values read once). */
+  private readonly state = new ProcessState();
+
+  constructor(private ctx?: common.ResourceContext) {}
+
+  configure(config: ConfigSource): void {
+    this.config = config;
+  }
+
+  /** A check, create or update: the program runs in this command. */
+  programRuns(): void {
+    this.programCall = true;
+  }
+
+  /**
+   * The context: one client, created from the configuration on first use. Before that, a process that has only
+   * been asked to read or delete may hold the configuration saved at the last `pulumi up`: it stops with an error
+   * naming the settings and the fix, before any login (./config savedConfigurationRisk).
+   */
+  context(): common.ResourceContext {
+    if (!this.ctx) {
+      const settings = readProviderConfig(this.config, process.env);
+      const risk = savedConfigurationRisk(settings.sources, {
+        programCall: this.programCall,
+        env: process.env,
+      });
+      if (risk) throw risk;
+      const client = createClient({
+        ...settings.client,
+        logger: (level, message) => log(level === "info" ? "debug" : level, message),
+      });
+      const keys = settings.keyNames;
+      this.ctx = { client, keys, groups: new GroupDirectory(client, keys), state: this.state, log };
+      endSessionOnShutdown();
+    }
+    return this.ctx;
+  }
+
+  /** End the session and forget the client. */
+  async shutdown(): Promise<void> {
+    const ctx = this.ctx;
+    this.ctx = undefined;
+    await ctx?.client.close();
+  }
+}
+
+/**
+ * The provider process this module serves. The only module-level variable of provider/src (see ProviderProcess for
+ * why it cannot be passed in); tests replace it with useContext().
+ */
+let serving = new ProviderProcess();
 
 /** configure() of every shim: keep the stack configuration for when the client is first needed. */
 export function configure(config: ConfigSource): void {
-  configSource = config;
+  serving.configure(config);
 }
 
 /** Environment variable that turns on the provider's debug lines: each KSC call, retries, logins, recoveries. */
@@ -69,26 +118,9 @@ export function log(level: common.Level, message: string): void {
       : pulumi.log.debug(message));
 }
 
-/**
- * The process's context: one client, created from the configuration on first use. Before that, a process that has
- * only been asked to read or delete may hold the configuration saved at the last `pulumi up`: it stops with an
- * error naming the settings and the fix, before any login (./config savedConfigurationRisk).
- */
+/** The process's context (ProviderProcess.context). */
 export function context(): common.ResourceContext {
-  if (!runtime) {
-    const settings = readProviderConfig(configSource, process.env);
-    const risk = savedConfigurationRisk(settings.sources, { programCall, env: process.env });
-    if (risk) throw risk;
-    const client = createClient({
-      ...settings.client,
-      logger: (level, message) => log(level === "info" ? "debug" : level, message),
-    });
-    const keys = settings.keyNames;
-    const ctx: common.ResourceContext = { client, keys, groups: new GroupDirectory(client, keys), log };
-    runtime = { client, keys, ctx };
-    endSessionOnShutdown();
-  }
-  return runtime.ctx;
+  return serving.context();
 }
 
 /**
@@ -106,40 +138,14 @@ function endSessionOnShutdown(): void {
   process.once("SIGTERM", stop);
 }
 
-/** For tests: use this context instead of one built from the configuration; forget that a check was seen. */
+/** For tests: serve as a new process (no configuration, no check seen), with this context when given. */
 export function useContext(ctx: common.ResourceContext | undefined): void {
-  runtime = ctx && { client: ctx.client, keys: ctx.keys, ctx };
-  programCall = false;
+  serving = new ProviderProcess(ctx);
 }
 
-/** For tests: end the session and forget the client. */
+/** End the session and forget the client (on SIGINT, and for tests). */
 export async function shutdown(): Promise<void> {
-  const r = runtime;
-  runtime = undefined;
-  await r?.client.close();
-}
-
-export async function check(
-  kind: ResourceKind,
-  olds: Props,
-  news: Props,
-): Promise<common.CheckResult<unknown>> {
-  programCall = true;
-  const logic = LOGIC[kind];
-  const result = logic.check(olds ?? {}, news);
-  if (result.failures.length > 0) return { ...result, failures: common.echoSafe(result.failures, news) };
-  // Read-only lookups for what is known, so that `pulumi preview` already reports a missing device or group.
-  const failures = await logic.verify(context(), olds ?? {}, result.inputs as never);
-  return { inputs: result.inputs, failures: common.echoSafe(failures, news) };
-}
-
-export async function diff(
-  kind: ResourceKind,
-  _id: string,
-  olds: Props,
-  news: Props,
-): Promise<common.DiffResult> {
-  return LOGIC[kind].diff(olds as never, news as never);
+  await serving.shutdown();
 }
 
 /**
@@ -154,50 +160,67 @@ function withResourceName<T>(values: T, from: Props | undefined): T {
   return { ...values, [common.RESOURCE_NAME_KEY]: name };
 }
 
-export async function create(kind: ResourceKind, inputs: Props): Promise<{ id: string; outs: unknown }> {
-  programCall = true;
-  const result = await LOGIC[kind].create(context(), inputs as never);
-  return { ...result, outs: withResourceName(result.outs, inputs) };
-}
-
-export async function read(
-  kind: ResourceKind,
-  id: string,
-  props: Props | undefined,
-): Promise<{ id: string; props?: unknown; inputs?: unknown }> {
-  const result = await LOGIC[kind].read(context(), id, (props ?? {}) as never);
-  if (!result.id) return result;
+/**
+ * A resource's typed provider as the engine's untyped functions: the one place where the engine's property bags
+ * become typed values. What the engine hands diff, create and update as new inputs is what check() returned: inputs
+ * that passed ajv validation against schema.json and the cross-field rules (../resources/validation); what it hands
+ * diff, read, update and delete as old properties is what create, read or update returned (the outputs type). So
+ * `typed` converts nothing: it states what the engine guarantees.
+ */
+function adapt<I extends object, O extends object>(p: ResourceProvider<I, O>): EngineProvider {
+  const typed = <T>(props: Props | undefined): T => (props ?? {}) as T;
   return {
-    ...result,
-    props: withResourceName(result.props, props),
-    inputs: withResourceName(result.inputs, props),
+    configure: async (req) => configure(req.config),
+    check: async (olds, news) => {
+      serving.programRuns();
+      const result = p.check(olds ?? {}, news);
+      if (result.failures.length > 0) return { ...result, failures: common.echoSafe(result.failures, news) };
+      // Read-only lookups for what is known, so that `pulumi preview` already reports a missing device or group.
+      const failures = await p.verify(context(), olds ?? {}, result.inputs);
+      return { inputs: result.inputs, failures: common.echoSafe(failures, news) };
+    },
+    diff: async (_id, olds, news) => p.diff(typed<Partial<O>>(olds), typed<I>(news)),
+    create: async (inputs) => {
+      serving.programRuns();
+      const result = await p.create(context(), typed<I>(inputs));
+      return { ...result, outs: withResourceName(result.outs, inputs) };
+    },
+    read: async (id, props) => {
+      const result = await p.read(context(), id, typed<Partial<O>>(props));
+      if (!result.id) return result;
+      return {
+        ...result,
+        props: withResourceName(result.props, props),
+        inputs: withResourceName(result.inputs, props),
+      };
+    },
+    update: async (id, olds, news) => {
+      serving.programRuns();
+      const result = await p.update(context(), id, typed<O>(olds), typed<I>(news));
+      return { outs: withResourceName(result.outs, news) };
+    },
+    delete: async (id, props) => p.delete(context(), id, typed<Partial<O>>(props)),
   };
 }
 
-export async function update(
-  kind: ResourceKind,
-  id: string,
-  olds: Props,
-  news: Props,
-): Promise<{ outs: unknown }> {
-  programCall = true;
-  const result = await LOGIC[kind].update(context(), id, olds as never, news as never);
-  return { outs: withResourceName(result.outs, news) };
-}
-
-export async function remove(kind: ResourceKind, id: string, props: Props): Promise<void> {
-  return LOGIC[kind].delete(context(), id, props as never);
-}
+const ENGINE: Record<ResourceKind, EngineProvider> = {
+  DistributionPoint: adapt(distributionPoint.provider),
+  PushServer: adapt(pushServer.provider),
+  NetworkAgentPolicy: adapt(networkAgentPolicy.provider),
+};
 
 /** The provider methods of one resource kind, as the shim calls them (see ./dp, ./ps, ./nap). */
-export function forKind(kind: ResourceKind) {
-  return {
-    configure: async (req: { config: ConfigSource }) => configure(req.config),
-    check: (olds: Props, news: Props) => check(kind, olds, news),
-    diff: (id: string, olds: Props, news: Props) => diff(kind, id, olds, news),
-    create: (inputs: Props) => create(kind, inputs),
-    read: (id: string, props?: Props) => read(kind, id, props),
-    update: (id: string, olds: Props, news: Props) => update(kind, id, olds, news),
-    delete: (id: string, props: Props) => remove(kind, id, props),
-  };
+export function forKind(kind: ResourceKind): EngineProvider {
+  return ENGINE[kind];
 }
+
+// The same, by kind (for tests and callers that hold the kind as a value).
+export const check = (kind: ResourceKind, olds: Props, news: Props) => ENGINE[kind].check(olds, news);
+export const diff = (kind: ResourceKind, id: string, olds: Props, news: Props) =>
+  ENGINE[kind].diff(id, olds, news);
+export const create = (kind: ResourceKind, inputs: Props) => ENGINE[kind].create(inputs);
+export const read = (kind: ResourceKind, id: string, props: Props | undefined) =>
+  ENGINE[kind].read(id, props);
+export const update = (kind: ResourceKind, id: string, olds: Props, news: Props) =>
+  ENGINE[kind].update(id, olds, news);
+export const remove = (kind: ResourceKind, id: string, props: Props) => ENGINE[kind].delete(id, props);

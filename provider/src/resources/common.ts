@@ -4,6 +4,7 @@ import { KscClient, KscLong, KscParams, KscTyped, KscValue } from "../ksc/api";
 import { isNotFound, isTransient } from "../ksc/errors";
 import { KeyNames } from "../ksc/keys";
 import type { GroupDirectory } from "./groups";
+import type { ProcessState } from "./state";
 
 /** The value the engine puts in place of a not-yet-known input during preview. */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -14,12 +15,13 @@ export const PROVIDER_KEY = "__provider";
 
 export type Level = "debug" | "info" | "warn";
 
-/** What every create/read/update/delete gets: the client (one session per provider process), the key names, and
- *  the caches of this provider process. */
+/** What every check/create/read/update/delete gets: the client (one session per provider process), the key names,
+ *  the caches of this provider process, and its one state object (./state). */
 export interface ResourceContext {
   readonly client: KscClient;
   readonly keys: KeyNames;
   readonly groups: GroupDirectory;
+  readonly state: ProcessState;
   log(level: Level, message: string): void;
 }
 

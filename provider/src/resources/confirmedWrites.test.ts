@@ -6,7 +6,6 @@ import { KscAuthError, KscHttpError, KscNetworkError } from "../ksc/errors";
 import { createConfirmed, deleteConfirmed } from "./common";
 import * as dp from "./distributionPoint";
 import * as na from "./networkAgentPolicy";
-import { resetRegistry } from "./registry";
 import { FakeKsc, GROUPS, unavailable } from "./testing/fake-client";
 import { testContext } from "./testing/context";
 
@@ -108,7 +107,6 @@ describe("resource creates and deletes", () => {
   beforeEach(() => {
     ksc = new FakeKsc();
     ctx = testContext(ksc);
-    resetRegistry();
   });
 
   const policyInputs = () =>

@@ -6,7 +6,6 @@ import { LIST_DEVICES_AFTER } from "./devices";
 import * as dp from "./distributionPoint";
 import * as na from "./networkAgentPolicy";
 import * as ps from "./pushServer";
-import { resetRegistry } from "./registry";
 import type {
   DistributionPointCheckedInputs,
   NetworkAgentPolicyCheckedInputs,
@@ -36,7 +35,6 @@ let ctx: TestContext;
 beforeEach(() => {
   ksc = new FakeKsc();
   ctx = testContext(ksc);
-  resetRegistry();
 });
 
 /** The calls `run` makes, in order. */

@@ -12,7 +12,6 @@ import {
   quote,
   sameName,
 } from "./common";
-import { once, processState } from "./processCache";
 
 export interface Device {
   hostId: string;
@@ -42,25 +41,27 @@ interface DeviceList {
 
 /** The list of managed devices, once enough lookups were made in this process (else undefined). */
 async function listedDevices(ctx: ResourceContext): Promise<DeviceList | undefined> {
-  const state = processState(ctx, "device lookups", () => ({ count: 0, failed: false }));
+  const state = ctx.state.processState("device lookups", () => ({ count: 0, failed: false }));
   state.count++;
   if (state.failed || state.count <= LIST_DEVICES_AFTER) return undefined;
   const h = ctx.keys.host;
-  return once(ctx, "devices", async () => {
-    const rows = await ctx.client.hostGroup.findHosts({ op: "<>", attribute: h.hostId, value: "" }, [
-      h.hostId,
-      h.displayName,
-      h.fqdn,
-      h.groupId,
-      h.keepConnection,
-    ]);
-    return { rows, byId: new Map(rows.map((r) => [r.hostId, r])) };
-  }).catch((err: unknown) => {
-    // A server that refuses the listing (e.g. an attribute it does not know) is asked device by device.
-    state.failed = true;
-    ctx.log("debug", `listing the managed devices failed, looking them up one by one: ${errorText(err)}`);
-    return undefined;
-  });
+  return ctx.state
+    .once("devices", async () => {
+      const rows = await ctx.client.hostGroup.findHosts({ op: "<>", attribute: h.hostId, value: "" }, [
+        h.hostId,
+        h.displayName,
+        h.fqdn,
+        h.groupId,
+        h.keepConnection,
+      ]);
+      return { rows, byId: new Map(rows.map((r) => [r.hostId, r])) };
+    })
+    .catch((err: unknown) => {
+      // A server that refuses the listing (e.g. an attribute it does not know) is asked device by device.
+      state.failed = true;
+      ctx.log("debug", `listing the managed devices failed, looking them up one by one: ${errorText(err)}`);
+      return undefined;
+    });
 }
 
 function deviceOf(r: HostRecord): Device {

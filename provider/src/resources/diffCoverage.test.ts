@@ -4,25 +4,17 @@
 import * as dp from "./distributionPoint";
 import * as na from "./networkAgentPolicy";
 import * as ps from "./pushServer";
-import { resetRegistry } from "./registry";
+import { ResourceProvider } from "./provider";
 import { PACKAGE_SCHEMA } from "./schema.generated";
 import { DOCS_KEY, RESOURCE_KINDS, RESOURCE_TOKENS, ResourceKind } from "./schemaTypes";
 import { FakeKsc, GROUPS } from "./testing/fake-client";
 import { testContext } from "./testing/context";
 
-type Logic = {
-  check(
-    olds: Record<string, unknown>,
-    news: Record<string, unknown>,
-  ): { inputs: unknown; failures: unknown[] };
-  create(ctx: ReturnType<typeof testContext>, inputs: never): Promise<{ outs: unknown }>;
-  diff(olds: never, news: never): { diffs: string[]; replaces: string[]; changes: boolean };
+const PROVIDERS = {
+  DistributionPoint: dp.provider,
+  PushServer: ps.provider,
+  NetworkAgentPolicy: na.provider,
 };
-const LOGIC: Record<ResourceKind, Logic> = {
-  DistributionPoint: dp,
-  PushServer: ps,
-  NetworkAgentPolicy: na,
-} as never;
 
 /** A declaration, and for each input another valid value. */
 const CASES: Record<ResourceKind, { base: Record<string, unknown>; other: Record<string, unknown> }> = {
@@ -68,7 +60,7 @@ const CASES: Record<ResourceKind, { base: Record<string, unknown>; other: Record
 
 describe.each(RESOURCE_KINDS)("%s diff covers schema.json", (kind) => {
   const spec = PACKAGE_SCHEMA.resources[RESOURCE_TOKENS[kind]];
-  const logic = LOGIC[kind];
+  const logic: ResourceProvider<object, object> = PROVIDERS[kind];
 
   test("every input has an alternative value in this table", () => {
     expect(Object.keys(CASES[kind].other).sort()).toEqual(Object.keys(spec.inputProperties).sort());
@@ -77,19 +69,18 @@ describe.each(RESOURCE_KINDS)("%s diff covers schema.json", (kind) => {
   test.each(Object.keys(spec.inputProperties))("%s", async (name) => {
     const ksc = new FakeKsc();
     const ctx = testContext(ksc);
-    resetRegistry();
     if (kind === "PushServer") {
       await dp.create(ctx, dp.check({}, { hostId: "guid-milan-dp-01", scopeGroups: [GROUPS.milan] }).inputs);
     }
     const base = logic.check({}, CASES[kind].base);
     expect(base.failures).toEqual([]);
-    const { outs } = await logic.create(ctx, base.inputs as never);
+    const { outs } = await logic.create(ctx, base.inputs);
     const changedDecl = { ...CASES[kind].base, [name]: CASES[kind].other[name] };
     // A device is given one way only.
     if (name === "deviceName") delete changedDecl.hostId;
     const changed = logic.check({}, changedDecl);
     expect(changed.failures).toEqual([]);
-    const r = logic.diff(outs as never, changed.inputs as never);
+    const r = logic.diff(outs, changed.inputs);
     const p = spec.inputProperties[name];
     if (p.language?.[DOCS_KEY]?.createOnly === true) {
       expect(r).toMatchObject({ changes: false, replaces: [] });

@@ -1,7 +1,6 @@
 import { KscLong, KscParams } from "../ksc/api";
 import { InputError, UNKNOWN, isParams } from "./common";
 import * as dp from "./distributionPoint";
-import { resetRegistry } from "./registry";
 import type { DistributionPointCheckedInputs, DistributionPointOutputs } from "./schema.generated";
 import { FakeKsc, GROUPS, unavailable } from "./testing/fake-client";
 import { testContext } from "./testing/context";
@@ -328,7 +327,6 @@ describe("DistributionPoint against the fake console", () => {
   beforeEach(() => {
     ksc = new FakeKsc();
     ctx = testContext(ksc);
-    resetRegistry();
   });
 
   const consoleScopeIds = (hostId: string) => {
@@ -503,7 +501,6 @@ describe("DistributionPoint verify (read-only lookups at preview)", () => {
   beforeEach(() => {
     ksc = new FakeKsc();
     ctx = testContext(ksc);
-    resetRegistry();
   });
   const writes = () => ksc.calls.filter((c) => !/\.(Get|Find|GroupId)/.test(c));
 
@@ -610,7 +607,7 @@ describe("DistributionPoint verify (read-only lookups at preview)", () => {
     ]);
     // The new one first: the console shows a DP with other settings, so it fails on its own (saying what to do if
     // this stack manages it); the stack's resource passes.
-    resetRegistry();
+    ctx = testContext(ksc); // another run: a new provider process
     expect(await dp.verify(ctx, {}, added(other))).toEqual([
       {
         property: "hostId",
@@ -622,7 +619,7 @@ describe("DistributionPoint verify (read-only lookups at preview)", () => {
     expect(await dp.verify(ctx, olds, existing())).toEqual([]);
     // The new one first, declared exactly as the DP is (it would pass as a recovered create): the stack's resource,
     // checked second, stops the run and names the new declaration as the one to remove.
-    resetRegistry();
+    ctx = testContext(ksc); // another run: a new provider process
     expect(await dp.verify(ctx, {}, added({ ...declared, hostId: undefined }))).toEqual([]);
     expect(await dp.verify(ctx, olds, existing())).toEqual([
       {

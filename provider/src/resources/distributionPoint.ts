@@ -33,9 +33,6 @@ import {
 import { Device, DeviceRef, resolveDevice } from "./devices";
 import { clashingDpPort, mayBeDp, noteRegisteredDp, pushSettingsOf, readDp, writeDp } from "./dpObject";
 import { GroupInfo, GroupRef, normalGroupRef, samePath } from "./groups";
-import { dpHostLock } from "./lock";
-import { once, processState } from "./processCache";
-import { claim, declareDpPorts, duplicateReason, settledClaim } from "./registry";
 import type {
   DistributionPointCheckedInputs as Inputs,
   DistributionPointOutputs as Outputs,
@@ -44,6 +41,8 @@ import type {
 } from "./schema.generated";
 import { PACKAGE_SCHEMA } from "./schema.generated";
 import { RESOURCE_TOKENS, ResourceKind } from "./schemaTypes";
+import { ResourceProvider, diffResult } from "./provider";
+import { duplicateReason } from "./state";
 import { validateInputs } from "./validation";
 
 type SettingName =
@@ -144,7 +143,7 @@ export async function verify(
   olds: Record<string, unknown>,
   news: Inputs & { [RESOURCE_NAME_KEY]?: string },
 ): Promise<CheckFailure[]> {
-  return settledClaim(DP_KIND, news, () => verifyDevice(ctx, olds, news));
+  return ctx.state.settledClaim(DP_KIND, news, () => verifyDevice(ctx, olds, news));
 }
 
 const DP_KIND: ResourceKind = "DistributionPoint";
@@ -181,7 +180,8 @@ async function verifyDevice(
   news.hostId ??= device.hostId;
   const name = news[RESOURCE_NAME_KEY];
   const incumbent = olds.hostId === device.hostId;
-  const other = typeof name === "string" ? claim(DP_KIND, device.hostId, name, incumbent) : undefined;
+  const other =
+    typeof name === "string" ? ctx.state.claim(DP_KIND, device.hostId, name, incumbent) : undefined;
   if (other !== undefined && (other.newcomerPassed ?? true)) {
     // Another resource of the program manages this device: that is all there is to say (not "set adopt: true").
     failures.push({
@@ -194,7 +194,7 @@ async function verifyDevice(
     });
     return failures;
   }
-  declareDpPorts(device.hostId, {
+  ctx.state.declareDpPorts(device.hostId, {
     port: isUnknown(news.port) ? undefined : news.port,
     nonSslPort: isUnknown(news.nonSslPort) ? undefined : news.nonSslPort,
   });
@@ -469,7 +469,7 @@ export async function create(ctx: ResourceContext, inputs: Inputs): Promise<{ id
   const device = await resolveDevice(ctx, ref);
   const groups = await resolveScopeGroups(ctx, inputs.scopeGroups);
   const what = `making ${describeDevice(device)} a distribution point`;
-  const { info, adopted } = await dpHostLock.run(device.hostId, async () => {
+  const { info, adopted } = await ctx.state.dpHostLock.run(device.hostId, async () => {
     const existing = (await mayBeDp(ctx, device.hostId)) ? await readDp(ctx, device.hostId) : undefined;
     if (existing) return manageExisting(ctx, device, inputs, groups, existing);
     await ensureManualAssignment(ctx, inputs);
@@ -541,14 +541,14 @@ async function manageExisting(
 
 /** The server's template for a new DP, read once per provider process. */
 function registrationTemplate(ctx: ResourceContext): Promise<KscParams> {
-  return once(ctx, "DP registration template", () =>
+  return ctx.state.once("DP registration template", () =>
     ctx.client.uaControl.getDefaultUpdateAgentRegistrationInfo(),
   );
 }
 
 async function ensureManualAssignment(ctx: ResourceContext, inputs: Inputs): Promise<void> {
   // A process that saw automatic assignment off (or turned it off) need not ask again.
-  const seen = processState(ctx, "manual DP assignment", () => ({ off: false }));
+  const seen = ctx.state.processState("manual DP assignment", () => ({ off: false }));
   if (seen.off) return;
   if (!(await ctx.client.uaControl.getAssignUasAutomatically())) {
     seen.off = true;
@@ -631,7 +631,7 @@ export async function update(
     olds.scope && sameScopeGroups(olds, news)
       ? olds.scope.groups.map((g) => ({ id: g.id, name: g.name, path: g.path }))
       : await resolveScopeGroups(ctx, news.scopeGroups);
-  const info = await dpHostLock.run(id, async () => {
+  const info = await ctx.state.dpHostLock.run(id, async () => {
     const current = await readDp(ctx, id);
     if (!current) {
       throw new Error(
@@ -648,7 +648,7 @@ export async function update(
 }
 
 async function remove(ctx: ResourceContext, id: string, props: Partial<Outputs>): Promise<void> {
-  await dpHostLock.run(id, () =>
+  await ctx.state.dpHostLock.run(id, () =>
     deleteConfirmed(
       `removing the distribution point ${props.displayName ?? id} (hostId ${quote(id)})`,
       () => ctx.client.uaControl.unregisterUpdateAgent(id),
@@ -694,12 +694,7 @@ function sameScopeGroups(olds: Partial<Outputs>, news: Inputs): boolean {
 /** Declared inputs against the last outputs read from the console. Ignores form-only differences. */
 export function diff(olds: Partial<Outputs>, news: Inputs): DiffResult {
   const diffs: string[] = [];
-  const replaces: string[] = [];
-  if (!sameDevice(olds, news)) {
-    const p = deviceProperty(news);
-    diffs.push(p);
-    replaces.push(p);
-  }
+  if (!sameDevice(olds, news)) diffs.push(deviceProperty(news));
   if (!sameScopeGroups(olds, news)) diffs.push("scopeGroups");
   if (
     containsUnknown(news.scopeNlaNetworks) ||
@@ -711,5 +706,17 @@ export function diff(olds: Partial<Outputs>, news: Inputs): DiffResult {
     const v = news[s.name];
     if (isUnknown(v) || v !== olds[s.name]) diffs.push(s.name);
   }
-  return { changes: diffs.length > 0, replaces, deleteBeforeReplace: false, diffs };
+  return diffResult(DP_KIND, diffs);
 }
+
+/** DistributionPoint for the glue: typed inputs and outputs from schema.json. */
+export const provider: ResourceProvider<Inputs, Outputs> = {
+  kind: DP_KIND,
+  check,
+  verify,
+  diff,
+  create,
+  read,
+  update,
+  delete: remove,
+};

@@ -1,12 +1,11 @@
 // The DP object (`pUaInfo` of UaControl) that DistributionPoint and PushServer share. ModifyUpdateAgent replaces
 // it wholesale, so every writer reads the full object, overlays only the fields it owns and writes it all back:
 // keys it does not know (other resources' fields, server additions) round-trip untouched. Writers hold the
-// host's lock (dpHostLock) around the whole read-modify-write.
+// host's lock (ctx.state.dpHostLock) around the whole read-modify-write.
 import { KscParams } from "../ksc/api";
 import { isNotFound } from "../ksc/errors";
 import { KeyNames } from "../ksc/keys";
 import { KeyNameError, ResourceContext, cloneParams, kscBoolean, kscNumber, kscString } from "./common";
-import { once, processState } from "./processCache";
 
 /** The DP object of a host, or undefined when the host is not a distribution point. */
 export async function readDp(ctx: ResourceContext, hostId: string): Promise<KscParams | undefined> {
@@ -26,16 +25,18 @@ export async function readDp(ctx: ResourceContext, hostId: string): Promise<KscP
  */
 export async function mayBeDp(ctx: ResourceContext, hostId: string): Promise<boolean> {
   if (registeredDps(ctx).has(hostId)) return true;
-  const dps = await once(ctx, "distribution points", async () => {
-    const list = await ctx.client.uaControl.getUpdateAgentsList();
-    return new Set(list.map((d) => d.hostId));
-  }).catch(() => undefined);
+  const dps = await ctx.state
+    .once("distribution points", async () => {
+      const list = await ctx.client.uaControl.getUpdateAgentsList();
+      return new Set(list.map((d) => d.hostId));
+    })
+    .catch(() => undefined);
   return !dps || dps.has(hostId);
 }
 
 /** The DPs this process registered, by host id. */
 const registeredDps = (ctx: ResourceContext) =>
-  processState(ctx, "registered DPs", () => new Map<string, KscParams>());
+  ctx.state.processState("registered DPs", () => new Map<string, KscParams>());
 
 /** This process registered the host as a new DP, with this object (the server's template and the declared
  *  settings; its push server off, as the template has it). */

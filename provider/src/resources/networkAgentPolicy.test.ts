@@ -1,7 +1,6 @@
 import { KscParams } from "../ksc/api";
 import { InputError, UNKNOWN } from "./common";
 import * as na from "./networkAgentPolicy";
-import { resetRegistry } from "./registry";
 import type { NetworkAgentPolicyCheckedInputs, NetworkAgentPolicyOutputs } from "./schema.generated";
 import { FakeKsc, GROUPS, unavailable } from "./testing/fake-client";
 import { testContext } from "./testing/context";
@@ -190,7 +189,6 @@ describe("NetworkAgentPolicy against the fake console", () => {
   beforeEach(() => {
     ksc = new FakeKsc();
     ctx = testContext(ksc);
-    resetRegistry();
   });
   const value = (section: KscParams | undefined, key: string) => section?.[key] as KscParams | undefined;
 

@@ -35,7 +35,8 @@ import type {
   NetworkAgentPolicyCheckedInputs as Inputs,
   NetworkAgentPolicyOutputs as Outputs,
 } from "./schema.generated";
-import { claimPolicy } from "./registry";
+import { ResourceProvider, diffResult } from "./provider";
+import type { ResourceKind } from "./schemaTypes";
 import { validateInputs } from "./validation";
 
 type SettingName = "forceConnectionThroughDp" | "useUdpPort" | "udpPort";
@@ -164,7 +165,7 @@ export async function verify(
   }
   const resourceName = news[RESOURCE_NAME_KEY];
   if (typeof resourceName === "string" && !isUnknown(news.name)) {
-    const other = await claimPolicy(
+    const other = await ctx.state.claimPolicy(
       { resourceName, name: news.name, group: news.group, groupId: group?.id },
       async (ref) => (await ctx.groups.byRef(ref))?.id,
     );
@@ -581,11 +582,7 @@ function sameGroup(olds: Partial<Outputs>, news: Inputs): boolean {
 
 export function diff(olds: Partial<Outputs>, news: Inputs): DiffResult {
   const diffs: string[] = [];
-  const replaces: string[] = [];
-  if (!sameGroup(olds, news)) {
-    diffs.push("group");
-    replaces.push("group");
-  }
+  if (!sameGroup(olds, news)) diffs.push("group");
   for (const a of ATTRIBUTES) {
     if (isUnknown(news[a.name]) || news[a.name] !== olds[a.name]) diffs.push(a.name);
   }
@@ -593,5 +590,19 @@ export function diff(olds: Partial<Outputs>, news: Inputs): DiffResult {
     const v = news[s.name];
     if (containsUnknown(v) || !sameLocked(olds[s.name] as Locked | undefined, v)) diffs.push(s.name);
   }
-  return { changes: diffs.length > 0, replaces, deleteBeforeReplace: false, diffs };
+  return diffResult(NA_KIND, diffs);
 }
+
+const NA_KIND: ResourceKind = "NetworkAgentPolicy";
+
+/** NetworkAgentPolicy for the glue: typed inputs and outputs from schema.json. */
+export const provider: ResourceProvider<Inputs, Outputs> = {
+  kind: NA_KIND,
+  check,
+  verify,
+  diff,
+  create,
+  read,
+  update,
+  delete: remove,
+};

@@ -4,7 +4,6 @@
 import { KscLong, KscParams } from "../ksc/api";
 import { resolveKeyNames } from "../ksc/keys";
 import * as na from "./networkAgentPolicy";
-import { resetRegistry } from "./registry";
 import type { NetworkAgentPolicyCheckedInputs } from "./schema.generated";
 import { FakeKsc } from "./testing/fake-client";
 import { testContext } from "./testing/context";
@@ -118,7 +117,6 @@ describe("NetworkAgentPolicy and the array of UDP ports, against the fake consol
   beforeEach(() => {
     ksc = new FakeKsc();
     ctx = testContext(ksc);
-    resetRegistry();
   });
   const held = (policyId: number) => ksc.naSection(policyId)?.[K.udpPort];
 

@@ -2,7 +2,6 @@ import { KscLong } from "../ksc/api";
 import { InputError, RESOURCE_NAME_KEY, UNKNOWN } from "./common";
 import * as dp from "./distributionPoint";
 import * as ps from "./pushServer";
-import { resetRegistry } from "./registry";
 import type { PushServerCheckedInputs, PushServerOutputs } from "./schema.generated";
 import { FakeKsc, GROUPS, unavailable } from "./testing/fake-client";
 import { testContext } from "./testing/context";
@@ -107,7 +106,6 @@ describe("PushServer against the fake console", () => {
   beforeEach(async () => {
     ksc = new FakeKsc();
     ctx = testContext(ksc);
-    resetRegistry();
     await dp.create(
       ctx,
       dp.check({}, { hostId: HOST, scopeGroups: [GROUPS.milan], customFolder: "D:\\KSC" }).inputs,
@@ -272,7 +270,6 @@ describe("PushServer verify (read-only lookups at preview)", () => {
   beforeEach(async () => {
     ksc = new FakeKsc();
     ctx = testContext(ksc);
-    resetRegistry();
   });
   const named = (name: string, news: Record<string, unknown>) => ({
     ...checked(news),
@@ -316,7 +313,7 @@ describe("PushServer verify (read-only lookups at preview)", () => {
     ]);
     // The new one first (the engine checks in registration order): it cannot know the stack's resource yet; the
     // console shows another push server, so it fails on its own, and the stack's resource passes.
-    resetRegistry();
+    ctx = testContext(ksc); // another run: a new provider process
     expect(await ps.verify(ctx, {}, added(14500))).toEqual([
       {
         property: "hostId",
@@ -328,7 +325,7 @@ describe("PushServer verify (read-only lookups at preview)", () => {
     expect(await ps.verify(ctx, olds, existing)).toEqual([]);
     // The new one first, declared exactly as what runs (it would pass as a recovered create): the stack's resource,
     // checked second, is the last check that can stop the run; it names the new declaration as the one to remove.
-    resetRegistry();
+    ctx = testContext(ksc); // another run: a new provider process
     expect(await ps.verify(ctx, {}, added(13295))).toEqual([]);
     expect(await ps.verify(ctx, olds, existing)).toEqual([
       {

@@ -30,10 +30,10 @@ import {
   requirePushKeys,
   writeDp,
 } from "./dpObject";
-import { dpHostLock } from "./lock";
-import { claim, declaredDpPorts, duplicateReason, settledClaim } from "./registry";
 import type { PushServerCheckedInputs as Inputs, PushServerOutputs as Outputs } from "./schema.generated";
 import type { ResourceKind } from "./schemaTypes";
+import { ResourceProvider, diffResult } from "./provider";
+import { duplicateReason } from "./state";
 import { validateInputs } from "./validation";
 
 /** What an administrator has to do by hand: KSC does not open the port on the DP host. */
@@ -95,7 +95,7 @@ export async function verify(
   news: Inputs & { [RESOURCE_NAME_KEY]?: string },
 ): Promise<CheckFailure[]> {
   if (isUnknown(news.hostId)) return [];
-  return settledClaim(PS_KIND, news, () => verifyHost(ctx, olds, news));
+  return ctx.state.settledClaim(PS_KIND, news, () => verifyHost(ctx, olds, news));
 }
 
 const PS_KIND: ResourceKind = "PushServer";
@@ -108,7 +108,7 @@ async function verifyHost(
   const failures: CheckFailure[] = [];
   const name = news[RESOURCE_NAME_KEY];
   if (typeof name === "string") {
-    const other = claim(PS_KIND, news.hostId, name, olds.hostId === news.hostId);
+    const other = ctx.state.claim(PS_KIND, news.hostId, name, olds.hostId === news.hostId);
     if (other !== undefined && (other.newcomerPassed ?? true)) {
       failures.push({
         property: "hostId",
@@ -122,7 +122,7 @@ async function verifyHost(
     }
   }
   if (unchangedDeclaration(olds, news, ["hostId", "port"])) return failures;
-  const declared = declaredDpPorts(news.hostId);
+  const declared = ctx.state.declaredDpPorts(news.hostId);
   if (declared && unchangedDeclaration(olds, news, ["hostId"])) {
     // A running push server moves to another port, on a DP this program declares: its declared ports are what
     // the new port must not take (update() checks the console's again, under the host's lock).
@@ -138,7 +138,7 @@ async function verifyHost(
       else throw err;
       return undefined;
     });
-    const declared = declaredDpPorts(news.hostId);
+    const declared = ctx.state.declaredDpPorts(news.hostId);
     if (device && !declared) {
       failures.push({ property: "hostId", reason: notADpReason(news.hostId, device.displayName, true) });
     }
@@ -147,7 +147,7 @@ async function verifyHost(
     return failures;
   }
   requirePushKeys(ctx.keys, info);
-  const ports = declaredDpPorts(news.hostId) ?? dpPortsOf(ctx.keys, info);
+  const ports = ctx.state.declaredDpPorts(news.hostId) ?? dpPortsOf(ctx.keys, info);
   const clash = isUnknown(news.port) ? undefined : portClash(ports, news.port);
   if (clash) failures.push({ property: "port", reason: clash });
   const push = pushSettingsOf(ctx.keys, info);
@@ -216,7 +216,7 @@ function outputsOf(
 
 export async function create(ctx: ResourceContext, inputs: Inputs): Promise<{ id: string; outs: Outputs }> {
   const hostId = inputs.hostId;
-  const { info, adopted } = await dpHostLock.run(hostId, async () => {
+  const { info, adopted } = await ctx.state.dpHostLock.run(hostId, async () => {
     const current = await readDp(ctx, hostId);
     if (!current) throw await notADp(ctx, hostId);
     requirePushKeys(ctx.keys, current);
@@ -275,7 +275,7 @@ export async function update(
   olds: Outputs,
   news: Inputs,
 ): Promise<{ outs: Outputs }> {
-  const { info, wasRunning } = await dpHostLock.run(id, async () => {
+  const { info, wasRunning } = await ctx.state.dpHostLock.run(id, async () => {
     const current = await readDp(ctx, id);
     if (!current) throw await notADp(ctx, id);
     const clash = portClash(dpPortsOf(ctx.keys, current), news.port);
@@ -298,7 +298,7 @@ export async function update(
 }
 
 async function remove(ctx: ResourceContext, id: string, props: Partial<Outputs>): Promise<void> {
-  await dpHostLock.run(id, async () => {
+  await ctx.state.dpHostLock.run(id, async () => {
     const current = await readDp(ctx, id);
     if (!current || !pushSettingsOf(ctx.keys, current).enabled) return; // nothing runs any more
     await writeDp(ctx, id, current, (info) => {
@@ -314,14 +314,22 @@ export { remove as delete };
 
 export function diff(olds: Partial<Outputs>, news: Inputs): DiffResult {
   const diffs: string[] = [];
-  const replaces: string[] = [];
-  if (isUnknown(news.hostId) || news.hostId !== olds.hostId) {
-    diffs.push("hostId");
-    replaces.push("hostId");
-  }
+  if (isUnknown(news.hostId) || news.hostId !== olds.hostId) diffs.push("hostId");
   for (const p of ["port", "remoteAddress"] as const) {
     if (isUnknown(news[p]) || news[p] !== olds[p]) diffs.push(p);
   }
   if (olds.running === false) diffs.push("running"); // turned off in the console: up turns it on again
-  return { changes: diffs.length > 0, replaces, deleteBeforeReplace: false, diffs };
+  return diffResult(PS_KIND, diffs);
 }
+
+/** PushServer for the glue: typed inputs and outputs from schema.json. */
+export const provider: ResourceProvider<Inputs, Outputs> = {
+  kind: PS_KIND,
+  check,
+  verify,
+  diff,
+  create,
+  read,
+  update,
+  delete: remove,
+};

@@ -3,7 +3,6 @@
 import { KscLong } from "../ksc/api";
 import * as dp from "./distributionPoint";
 import * as ps from "./pushServer";
-import { resetRegistry } from "./registry";
 import { FakeKsc, GROUPS } from "./testing/fake-client";
 import { testContext } from "./testing/context";
 
@@ -19,7 +18,6 @@ describe("two resources, one DP object", () => {
   beforeEach(() => {
     ksc = new FakeKsc();
     ctx = testContext(ksc);
-    resetRegistry();
   });
 
   test("a DP update and a push-port update that overlap both survive", async () => {

@@ -1,9 +1,9 @@
 // @ts-check
-// Test only: watches, forces and removes pulumi-ksc's per-host lock (provider/src/resources/lock.ts) in the
+// Test only: watches, forces and removes pulumi-ksc's per-host lock (provider/src/resources/state.ts) in the
 // provider process of one `pulumi` command. concurrency.fault.test.ts loads it into that command's node processes
 // with NODE_OPTIONS="--require <this file>"; the shipped provider has no switch for any of this.
 //
-// When a module exporting pulumi-ksc's KeyedLock and dpHostLock is loaded, KeyedLock.run is wrapped. By
+// When the module exporting pulumi-ksc's KeyedLock and ProcessState is loaded, KeyedLock.run is wrapped. By
 // KSC_TEST_LOCK:
 //   observe            the lock as it is
 //   meet               each caller first waits at the door until a second caller for the same host arrives (the
@@ -55,7 +55,12 @@ let wrapped = false;
 // @ts-expect-error see above
 Module._load = function (/** @type {unknown[]} */ ...args) {
   const exports = load.apply(this, args);
-  if (!wrapped && exports && typeof exports.KeyedLock === "function" && "dpHostLock" in exports) {
+  if (
+    !wrapped &&
+    exports &&
+    typeof exports.KeyedLock === "function" &&
+    typeof exports.ProcessState === "function"
+  ) {
     wrapped = true;
     wrap(exports.KeyedLock);
   }

@@ -1,8 +1,10 @@
-// A ResourceContext over any KscClient (the fake or a real client against the emulator), collecting log lines.
+// A ResourceContext over any KscClient (the fake or a real client against the emulator), collecting log lines. Each
+// call is a new provider process: its own state (claims, declared ports, locks, values read once).
 import { KscClient } from "../../ksc/api";
 import { KeyNames, resolveKeyNames } from "../../ksc/keys";
 import { Level, ResourceContext } from "../common";
 import { GroupDirectory } from "../groups";
+import { ProcessState } from "../state";
 
 export interface TestContext extends ResourceContext {
   readonly logs: { level: Level; message: string }[];
@@ -14,6 +16,7 @@ export function testContext(client: KscClient, keys: KeyNames = resolveKeyNames(
     client,
     keys,
     groups: new GroupDirectory(client, keys),
+    state: new ProcessState(),
     logs,
     log: (level, message) => logs.push({ level, message }),
   };

@@ -4,7 +4,6 @@
 // file, which the provider build compiles, does not make the provider depend on the emulator package.
 import { createClient } from "../../ksc";
 import { KeyNames } from "../../ksc/keys";
-import { resetRegistry } from "../registry";
 import { TestContext, testContext } from "./context";
 import { RawKsc } from "../../../../tools/testing/raw-ksc";
 
@@ -38,7 +37,6 @@ export async function emulatorFixture(
     auth: { kind: "basic", user, password, internal: true },
   });
   const raw = await RawKsc.open(emu.url, emu.credentials);
-  resetRegistry();
   return {
     emu,
     ctx: testContext(client),
