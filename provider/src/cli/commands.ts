@@ -182,7 +182,7 @@ const snapshot: Command = async (argv, io) => {
   const out = path.resolve(io.cwd, required(args, "out"));
   if (args.has("device") && args.has("host-id")) throw new UsageError("give --device or --host-id, not both");
   return withConnection(args, io, async ({ client, keyNames }) => {
-    const dir = new GroupDirectory(client, keyNames);
+    const dir = new GroupDirectory(client);
     const groups = args.all("group").length
       ? await resolveGroups(dir, args.all("group"))
       : [await dir.root()];
@@ -299,7 +299,7 @@ const generate: Command = async (argv, io) => {
   if (!/^[A-Za-z0-9_.-]+$/.test(projectName))
     throw new UsageError(`--name ${JSON.stringify(projectName)}: use letters, digits, "-", "_" and "." only`);
   return withConnection(args, io, async (conn) => {
-    const groups = await resolveGroups(new GroupDirectory(conn.client, conn.keyNames), args.all("group"));
+    const groups = await resolveGroups(new GroupDirectory(conn.client), args.all("group"));
     const estate = await readEstate(conn, groups);
     const versions = packageVersions();
     const kscSpec = args.one("pulumi-ksc-version");
@@ -365,7 +365,7 @@ const devices: Command = async (argv, io) => {
   if (args.has("help")) return help(io, DEVICES_HELP);
   noPositionals(args);
   return withConnection(args, io, async ({ client, keyNames }) => {
-    const dir = new GroupDirectory(client, keyNames);
+    const dir = new GroupDirectory(client);
     const groups = await resolveGroups(dir, args.all("group"));
     const rows = await listDevices(client, keyNames, dir, groups);
     if (args.has("json")) {

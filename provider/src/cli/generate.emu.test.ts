@@ -182,8 +182,7 @@ test("adopting what the program declares writes nothing to the console and leave
   const logs: string[] = [];
   const ctx: ResourceContext = {
     client,
-    keys,
-    groups: new GroupDirectory(client, keys),
+    groups: new GroupDirectory(client),
     log: (_l, m) => logs.push(m),
   };
   // The declared inputs, from the same renderer that wrote index.ts.

@@ -111,7 +111,7 @@ export async function runGuided(
 ): Promise<GuidedReport> {
   const { client, keyNames: keys } = conn;
   const existing = readExistingOverrides(opts.out);
-  const dir = new GroupDirectory(client, keys);
+  const dir = new GroupDirectory(client);
   const group: GroupInfo = opts.group ? (await resolveGroups(dir, [opts.group]))[0] : await dir.root();
   const dp = await chooseDp(conn, opts);
   const policy = await probePolicy(client, keys, group, opts.policyId);

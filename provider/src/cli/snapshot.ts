@@ -123,7 +123,7 @@ export async function takeSnapshot(
   if (opts.hostId !== undefined) snapshot.scope.hostId = opts.hostId;
   const data = snapshot.data;
   data.defaultDpRegistrationInfo = paramsToJson(
-    await client.uaControl.getDefaultUpdateAgentRegistrationInfo(),
+    (await client.uaControl.getDefaultUpdateAgentRegistrationInfo()).toWire(),
   );
 
   // The DPs: the named one, or all.
@@ -137,9 +137,8 @@ export async function takeSnapshot(
   for (const hostId of hostIds) {
     try {
       const info = await client.uaControl.getUpdateAgentInfo(hostId);
-      data.distributionPoints[hostId] = paramsToJson(info);
-      const name = info[keys.dp.displayName];
-      if (typeof name === "string" && name) labels[hostId] = name;
+      data.distributionPoints[hostId] = paramsToJson(info.toWire());
+      if (info.displayName) labels[hostId] = info.displayName;
     } catch (err) {
       if (!isNotFound(err)) throw err;
       notes.push(`host ${hostId} is not a distribution point (UaControl.GetUpdateAgentInfo: not found)`);

@@ -2,6 +2,10 @@
 // The client (this folder) implements it; the resources (../resources) only ever see these types,
 // so they can be unit-tested against an in-memory fake and run against a real server or the emulator.
 // Nothing here knows Pulumi.
+import type { DpObject } from "./dpObject";
+import type { InventoryApi } from "./inventory";
+import type { KeyNames } from "./keys";
+import type { NetworkAgentApi } from "./networkAgent";
 
 /** A decoded KSC `params` value: plain JS values, with 64-bit longs and other typed values kept apart. */
 export type KscValue = string | number | boolean | null | KscLong | KscTyped | KscValue[] | KscParams;
@@ -93,13 +97,14 @@ export interface SessionApi {
 export interface UaControlApi {
   getAssignUasAutomatically(): Promise<boolean>;
   setAssignUasAutomatically(enabled: boolean): Promise<void>;
-  getDefaultUpdateAgentRegistrationInfo(): Promise<KscParams>;
-  registerUpdateAgent(uaInfo: KscParams): Promise<void>;
+  /** The server's template for a new DP. */
+  getDefaultUpdateAgentRegistrationInfo(): Promise<DpObject>;
+  registerUpdateAgent(dp: DpObject): Promise<void>;
   /** Replaces the whole object, scope included: always pass the full object (read-modify-write). */
-  modifyUpdateAgent(uaInfo: KscParams): Promise<void>;
+  modifyUpdateAgent(dp: DpObject): Promise<void>;
   unregisterUpdateAgent(hostId: string): Promise<void>;
   /** Throws a KscError with isNotFound(err) === true when the host is not a DP. */
-  getUpdateAgentInfo(hostId: string): Promise<KscParams>;
+  getUpdateAgentInfo(hostId: string): Promise<DpObject>;
   getUpdateAgentsList(): Promise<UpdateAgentDisplayInfo[]>;
   getUpdateAgentsDisplayInfoForHost(hostId: string): Promise<UpdateAgentDisplayInfo[]>;
 }
@@ -168,12 +173,18 @@ export interface PolicySettingsApi {
 }
 
 export interface KscClient {
+  /** The KSC key names this client uses (keys.ts, with a server's overrides): their one holder. */
+  readonly keyNames: KeyNames;
   readonly session: SessionApi;
   readonly uaControl: UaControlApi;
   readonly hostGroup: HostGroupApi;
+  /** Devices and groups, typed (over hostGroup). */
+  readonly inventory: InventoryApi;
   readonly policy: PolicyApi;
   readonly ssContents: SsContentsApi;
   readonly policySettings: PolicySettingsApi;
+  /** The Network Agent policy's settings, typed (over policy and policySettings). */
+  readonly networkAgent: NetworkAgentApi;
   /** Ends the session; the client can no longer be used. */
   close(): Promise<void>;
 }

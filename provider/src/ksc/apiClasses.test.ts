@@ -1,6 +1,7 @@
 // The per-class API files against a recording fake Caller: argument names, paging, release-always.
 import { KscLong, KscParams, KscValue } from "./api";
 import { CallOptions, Caller } from "./connection";
+import { DpObject } from "./dpObject";
 import { KscError } from "./errors";
 import { HostGroupClient } from "./hostGroup";
 import { resolveKeyNames } from "./keys";
@@ -209,8 +210,8 @@ describe("argument names and idempotency marks", () => {
       { hostId: "h1", displayName: "dp-01", isConnectionGateway: false },
     ]);
     await ua.setAssignUasAutomatically(false);
-    await ua.registerUpdateAgent({ UaHostId: "h1" });
-    await ua.modifyUpdateAgent({ UaHostId: "h1" });
+    await ua.registerUpdateAgent(new DpObject(keys, { UaHostId: "h1" }));
+    await ua.modifyUpdateAgent(new DpObject(keys, { UaHostId: "h1" }));
     await ua.unregisterUpdateAgent("h1");
     expect(
       await pol.addPolicy({

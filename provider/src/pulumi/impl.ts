@@ -83,9 +83,8 @@ export function context(): common.ResourceContext {
       ...settings.client,
       logger: (level, message) => log(level === "info" ? "debug" : level, message),
     });
-    const keys = settings.keyNames;
-    const ctx: common.ResourceContext = { client, keys, groups: new GroupDirectory(client, keys), log };
-    runtime = { client, keys, ctx };
+    const ctx: common.ResourceContext = { client, groups: new GroupDirectory(client), log };
+    runtime = { client, keys: client.keyNames, ctx };
     endSessionOnShutdown();
   }
   return runtime.ctx;
@@ -108,7 +107,7 @@ function endSessionOnShutdown(): void {
 
 /** For tests: use this context instead of one built from the configuration; forget that a check was seen. */
 export function useContext(ctx: common.ResourceContext | undefined): void {
-  runtime = ctx && { client: ctx.client, keys: ctx.keys, ctx };
+  runtime = ctx && { client: ctx.client, keys: ctx.client.keyNames, ctx };
   programCall = false;
 }
 

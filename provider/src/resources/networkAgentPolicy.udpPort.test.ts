@@ -3,6 +3,7 @@
 // network section does not hold is never written (no meaningless variable), whatever the others hold.
 import { KscLong, KscParams } from "../ksc/api";
 import { resolveKeyNames } from "../ksc/keys";
+import * as naSettings from "../ksc/networkAgent";
 import * as na from "./networkAgentPolicy";
 import { resetRegistry } from "./registry";
 import type { NetworkAgentPolicyCheckedInputs } from "./schema.generated";
@@ -32,28 +33,30 @@ describe("udpPortOf: the port in the value the console holds", () => {
     ["a first element that is not a number: no port", ["15000", 15001], undefined],
     ["nothing", undefined, undefined],
   ])("%s", (_what, value, port) => {
-    expect(na.udpPortOf(value as KscParams)).toBe(port);
+    expect(naSettings.udpPortOf(value as KscParams)).toBe(port);
   });
 });
 
 describe("withUdpPort: the value to write back", () => {
   test("only the first element changes; the others stay, in their places", () => {
-    expect(na.withUdpPort([15000, 15001], 15500)).toEqual({ value: [15500, 15001], sharedWith: [] });
-    expect(na.withUdpPort([15000, 15001, 15010, 15011], 15500).value).toEqual([15500, 15001, 15010, 15011]);
+    expect(naSettings.withUdpPort([15000, 15001], 15500)).toEqual({ value: [15500, 15001], sharedWith: [] });
+    expect(naSettings.withUdpPort([15000, 15001, 15010, 15011], 15500).value).toEqual([
+      15500, 15001, 15010, 15011,
+    ]);
   });
 
   test("elements of another type are written back untouched", () => {
     const second = new KscLong(15001);
-    expect(na.withUdpPort([15000, second], 15500).value).toEqual([15500, second]);
+    expect(naSettings.withUdpPort([15000, second], 15500).value).toEqual([15500, second]);
   });
 
   test("an empty array becomes the one port; a plain number is replaced", () => {
-    expect(na.withUdpPort([], 15500)).toEqual({ value: [15500], sharedWith: [] });
-    expect(na.withUdpPort(15000, 15500)).toEqual({ value: 15500, sharedWith: [] });
+    expect(naSettings.withUdpPort([], 15500)).toEqual({ value: [15500], sharedWith: [] });
+    expect(naSettings.withUdpPort(15000, 15500)).toEqual({ value: 15500, sharedWith: [] });
   });
 
   test("a new port equal to another element is written anyway, and named (element numbers from 1)", () => {
-    expect(na.withUdpPort([15000, 15001, 15001], 15001)).toEqual({
+    expect(naSettings.withUdpPort([15000, 15001, 15001], 15001)).toEqual({
       value: [15001, 15001, 15001],
       sharedWith: [2, 3],
     });
@@ -61,7 +64,7 @@ describe("withUdpPort: the value to write back", () => {
 
   test("the input array is not changed", () => {
     const held = [15000, 15001];
-    na.withUdpPort(held, 15500);
+    naSettings.withUdpPort(held, 15500);
     expect(held).toEqual([15000, 15001]);
   });
 });
@@ -80,7 +83,7 @@ describe("settingsUpdate: the variables sent, from the section as held", () => {
       [K.udpPort]: pv([15000, 15001]),
       KLNAG_SP_OPEN_PORT_IN_WFW: pv(true),
     };
-    expect(na.settingsUpdate(keys, section, declared)).toEqual({
+    expect(naSettings.settingsUpdate(keys, section, declared)).toEqual({
       data: {
         [K.forceConnectionThroughDp]: pv(true, true),
         [K.useUdpPort]: pv(true, false),
@@ -93,7 +96,7 @@ describe("settingsUpdate: the variables sent, from the section as held", () => {
 
   test("a key the section does not hold is missing, and not sent", () => {
     const section = { [K.useUdpPort]: pv(true), [K.udpPort]: pv([15000, 15001]), KLNAG_FORCE_UA: pv(false) };
-    const r = na.settingsUpdate(keys, section, declared);
+    const r = naSettings.settingsUpdate(keys, section, declared);
     expect(r.missing).toEqual([K.forceConnectionThroughDp]);
     expect(Object.keys(r.data)).not.toContain(K.forceConnectionThroughDp);
   });
@@ -104,7 +107,10 @@ describe("settingsUpdate: the variables sent, from the section as held", () => {
       [K.useUdpPort]: pv(true),
       [K.udpPort]: pv([15000, 15001]),
     };
-    const r = na.settingsUpdate(keys, section, { ...declared, udpPort: { value: 15001, locked: false } });
+    const r = naSettings.settingsUpdate(keys, section, {
+      ...declared,
+      udpPort: { value: 15001, locked: false },
+    });
     expect(r.data[K.udpPort]).toEqual(pv([15001, 15001]));
     expect(r.warnings).toEqual([
       `UDP port 15001 is also element 2 of ${K.udpPort} ([15001,15001]); pulumi-ksc changes only the first element and leaves the others as they are`,
@@ -177,7 +183,7 @@ describe("NetworkAgentPolicy and the array of UDP ports, against the fake consol
   });
 
   test("an empty section (a server that answers a section it lacks with nothing): every key is missing", () => {
-    const r = na.settingsUpdate(
+    const r = naSettings.settingsUpdate(
       keys,
       {},
       {

@@ -1,6 +1,5 @@
 // A ResourceContext over any KscClient (the fake or a real client against the emulator), collecting log lines.
 import { KscClient } from "../../ksc/api";
-import { KeyNames, resolveKeyNames } from "../../ksc/keys";
 import { Level, ResourceContext } from "../common";
 import { GroupDirectory } from "../groups";
 
@@ -8,12 +7,11 @@ export interface TestContext extends ResourceContext {
   readonly logs: { level: Level; message: string }[];
 }
 
-export function testContext(client: KscClient, keys: KeyNames = resolveKeyNames({})): TestContext {
+export function testContext(client: KscClient): TestContext {
   const logs: { level: Level; message: string }[] = [];
   return {
     client,
-    keys,
-    groups: new GroupDirectory(client, keys),
+    groups: new GroupDirectory(client),
     logs,
     log: (level, message) => logs.push({ level, message }),
   };
