@@ -176,19 +176,17 @@ export async function takeSnapshot(
       notes.push(`group ${JSON.stringify(group.path)} has no Network Agent policy of its own`);
     for (const p of policies) {
       labels[String(p.id)] = `${p.displayName} (${group.path})`;
+      const read = await client.policySettings.readAllSections(
+        p.id,
+        na.product,
+        na.version,
+        (section, err) => {
+          if (!(err instanceof KscError)) throw err;
+          notes.push(`policy ${p.id}: section ${section} could not be read (${err.message})`);
+        },
+      );
       const sections: JsonObject = {};
-      await client.policySettings.withContents(p.id, async (handle) => {
-        for (const section of await client.ssContents.getNames(handle, na.product, na.version)) {
-          try {
-            sections[section] = paramsToJson(
-              await client.ssContents.read(handle, na.product, na.version, section),
-            );
-          } catch (err) {
-            if (!(err instanceof KscError)) throw err;
-            notes.push(`policy ${p.id}: section ${section} could not be read (${err.message})`);
-          }
-        }
-      });
+      for (const [section, content] of Object.entries(read)) sections[section] = paramsToJson(content);
       data.policies[String(p.id)] = { attributes: paramsToJson(p.raw), sections };
     }
   }

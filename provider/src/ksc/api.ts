@@ -27,7 +27,7 @@ export class KscTyped {
   ) {}
 }
 
-/** One distribution point as listed by GetUpdateAgentsList / GetUpdateAgentsDisplayInfoForHost. */
+/** One distribution point as listed by GetUpdateAgentsList. */
 export interface UpdateAgentDisplayInfo {
   hostId: string;
   displayName: string;
@@ -106,7 +106,6 @@ export interface UaControlApi {
   /** Throws a KscError with isNotFound(err) === true when the host is not a DP. */
   getUpdateAgentInfo(hostId: string): Promise<DpObject>;
   getUpdateAgentsList(): Promise<UpdateAgentDisplayInfo[]>;
-  getUpdateAgentsDisplayInfoForHost(hostId: string): Promise<UpdateAgentDisplayInfo[]>;
 }
 
 export interface HostGroupApi {
@@ -147,12 +146,21 @@ export interface SsContentsApi {
 /** Helpers over SsContents for a policy: open, do, (apply), always release. */
 export interface PolicySettingsApi {
   readSection(policyId: number, product: string, version: string, section: string): Promise<KscParams>;
-  readAllSections(policyId: number, product: string, version: string): Promise<Record<string, KscParams>>;
+  /**
+   * Every section of the product+version, on one handle (released; nothing applied). A section that cannot be read
+   * fails the whole read, or, with `onSectionError`, is left out after the callback heard it (it may rethrow).
+   */
+  readAllSections(
+    policyId: number,
+    product: string,
+    version: string,
+    onSectionError?: (section: string, err: unknown) => void,
+  ): Promise<Record<string, KscParams>>;
   /**
    * Ss_Read of one section, then Ss_Update of the variables `change` makes from what it holds, then Ss_Apply: one
    * handle, always released. Reading first lets a caller keep what it does not own (the other elements of an array)
    * and refuse, before anything is written, names the section does not hold: `change` may throw, and nothing is
-   * written then. Unlike replaceInSection, Ss_Update fails (KLPRSS 1125, isNotFound) when a variable does not
+   * written then. Unlike Ss_Replace, Ss_Update fails (KLPRSS 1125, isNotFound) when a variable does not
    * exist, so a wrong key name is an error instead of a new, meaningless variable.
    */
   updateInSection(
@@ -161,14 +169,6 @@ export interface PolicySettingsApi {
     version: string,
     section: string,
     change: (current: KscParams) => KscParams,
-  ): Promise<void>;
-  /** Ss_Replace of the given variables in one section, then Ss_Apply; handle always released. */
-  replaceInSection(
-    policyId: number,
-    product: string,
-    version: string,
-    section: string,
-    data: KscParams,
   ): Promise<void>;
 }
 

@@ -130,13 +130,6 @@ describe("over HTTP", () => {
         displayName: "milan-dp-01",
         isConnectionGateway: false,
       });
-      // The DP serves its own group (Branch Milan), so it is among the DPs of its own host; a Head Office device
-      // has none.
-      expect(await ksc.uaControl.getUpdateAgentsDisplayInfoForHost(host.hostId)).toEqual([
-        { hostId: host.hostId, displayName: "milan-dp-01", isConnectionGateway: false },
-      ]);
-      const [hq] = await ksc.hostGroup.findHosts(eq(k.host.displayName, "hq-dp-01"), []);
-      expect(await ksc.uaControl.getUpdateAgentsDisplayInfoForHost(hq.hostId)).toEqual([]);
       // Register twice throws (reference §3.1) and is not repeated.
       const again = await failure(ksc.uaControl.registerUpdateAgent(new DpObject(k, info)));
       expect(again).toBeInstanceOf(KscError);
@@ -202,9 +195,9 @@ describe("over HTTP", () => {
       const after = await ksc.policySettings.readSection(id, "1103", "1.0.0.0", section);
       expect(after).toMatchObject(data);
       // The helper does the same in one call.
-      await ksc.policySettings.replaceInSection(id, "1103", "1.0.0.0", section, {
+      await ksc.policySettings.updateInSection(id, "1103", "1.0.0.0", section, () => ({
         [k.networkAgent.udpPort]: { [k.lock.value]: [15001, 15002], [k.lock.locked]: true },
-      });
+      }));
       const all = await ksc.policySettings.readAllSections(id, "1103", "1.0.0.0");
       expect(all[section]).toMatchObject({
         ...data,

@@ -54,17 +54,6 @@ export class UaControlClient implements UaControlApi {
     return asArray(r.pUasArr, `${m} pUasArr`).map((e, i) => this.displayInfo(e, `${m} pUasArr[${i}]`));
   }
 
-  async getUpdateAgentsDisplayInfoForHost(hostId: string): Promise<UpdateAgentDisplayInfo[]> {
-    const m = "UaControl.GetUpdateAgentsDisplayInfoForHost";
-    const r = await this.c.call(m, { wstrHostId: hostId }, READ);
-    return asArray(r.pUaInfo, `${m} pUaInfo`).map((e, i) => this.displayInfo(e, `${m} pUaInfo[${i}]`));
-  }
-
-  /** Registers a connection gateway in a DMZ (reference §3.1); not used by the resources yet. */
-  async registerDmzGateway(cgInfo: KscParams): Promise<void> {
-    await this.c.call("UaControl.RegisterDmzGateway", { pCgInfo: cgInfo }, WRITE);
-  }
-
   private displayInfo(v: KscParams[string], where: string): UpdateAgentDisplayInfo {
     const p = asParams(v, where);
     const k = this.keys.dpDisplay;

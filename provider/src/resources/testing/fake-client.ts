@@ -322,8 +322,6 @@ export class FakeKsc implements KscClient {
           isConnectionGateway: kscBoolean(this.dps.get(hostId)?.[this.keys.dp.isConnectionGateway]) ?? false,
         })),
       ),
-    getUpdateAgentsDisplayInfoForHost: (_hostId: string) =>
-      this.op("UaControl.GetUpdateAgentsDisplayInfoForHost", (): UpdateAgentDisplayInfo[] => []),
   };
 
   private defaultDp(): KscParams {
@@ -625,17 +623,6 @@ export class FakeKsc implements KscClient {
       this.withContents(policyId, async (h) => {
         const data = change(await this.ssContents.read(h, product, version, section));
         await this.ssContents.update(h, product, version, section, data);
-        await this.ssContents.apply(h);
-      }),
-    replaceInSection: (
-      policyId: number,
-      product: string,
-      version: string,
-      section: string,
-      data: KscParams,
-    ) =>
-      this.withContents(policyId, async (h) => {
-        await this.ssContents.replace(h, product, version, section, data);
         await this.ssContents.apply(h);
       }),
   };
