@@ -188,8 +188,7 @@ const snapshot: Command = async (argv, io) => {
       : [await dir.root()];
     const device = args.one("device");
     const hostId =
-      args.one("host-id") ??
-      (device !== undefined ? (await deviceByName(client, keyNames, device)).hostId : undefined);
+      args.one("host-id") ?? (device !== undefined ? (await deviceByName(client, device)).hostId : undefined);
     const s = await takeSnapshot(client, keyNames, { hostId, groups, extraHostAttributes: args.all("attr") });
     writeJsonFile(out, s);
     const summary = {
@@ -364,10 +363,10 @@ const devices: Command = async (argv, io) => {
   const args = parseArgs(argv, options({ group: "multi" }, true));
   if (args.has("help")) return help(io, DEVICES_HELP);
   noPositionals(args);
-  return withConnection(args, io, async ({ client, keyNames }) => {
+  return withConnection(args, io, async ({ client }) => {
     const dir = new GroupDirectory(client);
     const groups = await resolveGroups(dir, args.all("group"));
-    const rows = await listDevices(client, keyNames, dir, groups);
+    const rows = await listDevices(client, dir, groups);
     if (args.has("json")) {
       io.out(JSON.stringify(rows, null, 2));
       return EXIT.ok;

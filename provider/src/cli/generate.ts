@@ -189,7 +189,7 @@ async function dpEstate(
     displayName = host.displayName || hostId;
   }
   // A display name that names exactly this device reads better than a host id; otherwise the host id.
-  const named = displayName !== hostId ? await devicesNamed(client, keys, displayName) : [];
+  const named = displayName !== hostId ? await devicesNamed(client, displayName) : [];
   const inputs: DistributionPointInputs =
     named.length === 1 && named[0].hostId === hostId ? { deviceName: displayName } : { hostId };
   if (named.length > 1)
