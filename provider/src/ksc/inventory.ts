@@ -1,6 +1,6 @@
 // The inventory: managed devices and administration groups, typed: the host attributes and group fields the provider uses, by
 // their own names (key names from keys.ts), over the HostGroup calls of any HostGroupApi.
-import { GroupRecord, HostGroupApi, HostRecord, KscParams } from "./api";
+import { GroupRecord, HostGroupApi, HostRecord, KscParams, KscValue } from "./api";
 import { KeyNameError } from "./errors";
 import { KeyNames } from "./keys";
 import { kscBoolean, kscNumber, kscString } from "./values";
@@ -14,7 +14,7 @@ export interface Host {
   displayName: string;
   fqdn?: string;
   groupId: number;
-  /** "Do not disconnect from the Administration Server". */
+  /** "Do not disconnect from the Administration Server"; undefined when the server did not return the attribute. */
   keepConnection?: boolean;
 }
 
@@ -85,8 +85,8 @@ export class Inventory implements InventoryApi {
   private host(r: HostRecord): Host {
     const out: Host = { hostId: r.hostId, displayName: r.displayName, groupId: r.groupId };
     if (r.fqdn) out.fqdn = r.fqdn;
-    const keep = kscBoolean(r[this.keys.host.keepConnection] as KscParams[string] | undefined);
-    if (keep !== undefined) out.keepConnection = keep;
+    const keep = this.keys.host.keepConnection;
+    if (keep in r) out.keepConnection = kscBoolean(r[keep] as KscValue) ?? false;
     return out;
   }
 
@@ -101,8 +101,7 @@ export class Inventory implements InventoryApi {
     if (fqdn) out.fqdn = fqdn;
     const groupId = kscNumber(p[h.groupId]);
     if (groupId !== undefined) out.groupId = groupId;
-    const keep = kscBoolean(p[h.keepConnection]);
-    if (keep !== undefined) out.keepConnection = keep;
+    if (h.keepConnection in p) out.keepConnection = kscBoolean(p[h.keepConnection]) ?? false;
     return out;
   }
 }
