@@ -370,7 +370,7 @@ export async function read(
 ): Promise<{ id: string; props?: Outputs; inputs?: Inputs }> {
   const p = await policyData(ctx, policyId(id));
   if (!p) return { id: "" }; // deleted in the console: dropped from the state
-  // The group cannot change (KLPOL_GROUP_ID is read-only), so the declared form of the group stays.
+  // The group cannot change (a policy's group attribute is read-only), so the declared form of the group stays.
   const carried = { group: props.group, adopt: props.adopt, adopted: props.adopted ?? false };
   const outs = await outputsOf(ctx, p, carried, undefined, { id: props.groupId, path: props.groupPath });
   return { id, props: outs, inputs: inputsFrom(outs) };
