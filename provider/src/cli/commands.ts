@@ -182,14 +182,13 @@ const snapshot: Command = async (argv, io) => {
   const out = path.resolve(io.cwd, required(args, "out"));
   if (args.has("device") && args.has("host-id")) throw new UsageError("give --device or --host-id, not both");
   return withConnection(args, io, async ({ client, keyNames }) => {
-    const dir = new GroupDirectory(client, keyNames);
+    const dir = new GroupDirectory(client);
     const groups = args.all("group").length
       ? await resolveGroups(dir, args.all("group"))
       : [await dir.root()];
     const device = args.one("device");
     const hostId =
-      args.one("host-id") ??
-      (device !== undefined ? (await deviceByName(client, keyNames, device)).hostId : undefined);
+      args.one("host-id") ?? (device !== undefined ? (await deviceByName(client, device)).hostId : undefined);
     const s = await takeSnapshot(client, keyNames, { hostId, groups, extraHostAttributes: args.all("attr") });
     writeJsonFile(out, s);
     const summary = {
@@ -299,7 +298,7 @@ const generate: Command = async (argv, io) => {
   if (!/^[A-Za-z0-9_.-]+$/.test(projectName))
     throw new UsageError(`--name ${JSON.stringify(projectName)}: use letters, digits, "-", "_" and "." only`);
   return withConnection(args, io, async (conn) => {
-    const groups = await resolveGroups(new GroupDirectory(conn.client, conn.keyNames), args.all("group"));
+    const groups = await resolveGroups(new GroupDirectory(conn.client), args.all("group"));
     const estate = await readEstate(conn, groups);
     const versions = packageVersions();
     const kscSpec = args.one("pulumi-ksc-version");
@@ -364,10 +363,10 @@ const devices: Command = async (argv, io) => {
   const args = parseArgs(argv, options({ group: "multi" }, true));
   if (args.has("help")) return help(io, DEVICES_HELP);
   noPositionals(args);
-  return withConnection(args, io, async ({ client, keyNames }) => {
-    const dir = new GroupDirectory(client, keyNames);
+  return withConnection(args, io, async ({ client }) => {
+    const dir = new GroupDirectory(client);
     const groups = await resolveGroups(dir, args.all("group"));
-    const rows = await listDevices(client, keyNames, dir, groups);
+    const rows = await listDevices(client, dir, groups);
     if (args.has("json")) {
       io.out(JSON.stringify(rows, null, 2));
       return EXIT.ok;

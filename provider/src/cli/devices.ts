@@ -2,7 +2,6 @@
 // group under "Managed devices"; unassigned devices cannot), with the names a program declares them by, and
 // whether each one already is a DP. Read-only: one FindHosts (and its chunks), the group tree, the list of DPs.
 import { KscClient } from "../ksc/api";
-import { KeyNames } from "../ksc/keys";
 import { sameName } from "../resources/common";
 import { GroupDirectory, GroupInfo, samePath } from "../resources/groups";
 
@@ -30,17 +29,10 @@ function within(path: string, under: GroupInfo): boolean {
  */
 export async function listDevices(
   client: KscClient,
-  keys: KeyNames,
   dir: GroupDirectory,
   groups: GroupInfo[] = [],
 ): Promise<DeviceRow[]> {
-  const h = keys.host;
-  const hosts = await client.hostGroup.findHosts({ op: "<>", attribute: h.hostId, value: "" }, [
-    h.hostId,
-    h.displayName,
-    h.fqdn,
-    h.groupId,
-  ]);
+  const hosts = await client.inventory.list(["hostId", "displayName", "fqdn", "groupId"]);
   const dps = new Set((await client.uaControl.getUpdateAgentsList()).map((d) => d.hostId));
   const rows: DeviceRow[] = [];
   const groupOf = new Map<number, Promise<GroupInfo | undefined>>(); // a miss reads the tree again: once per group

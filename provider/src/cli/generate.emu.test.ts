@@ -183,8 +183,7 @@ test("adopting what the program declares writes nothing to the console and leave
   const logs: string[] = [];
   const ctx: ResourceContext = {
     client,
-    keys,
-    groups: new GroupDirectory(client, keys),
+    groups: new GroupDirectory(client),
     state: new ProcessState(),
     log: (_l, m) => logs.push(m),
   };

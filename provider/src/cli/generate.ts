@@ -1,25 +1,19 @@
 // `generate`: the distribution points, push servers and Network Agent policies of chosen groups, read from the
 // console and written as a Pulumi TypeScript program that declares each with `adopt: true` and exactly the
 // settings it has — so the first `pulumi up` takes them over without writing to the console, and `pulumi preview`
-// afterwards is empty. Values are read with the resources' own readers (DP_SETTINGS, NA_SETTINGS, pushSettingsOf,
-// readPolicyValue) and checked with their own check(), so the program says what the resources will compare.
+// afterwards is empty. Values are read with the client's typed objects as the resources read them (DpObject and
+// settingOf, the Network Agent settings) and checked with their own check(), so the program says what the resources
+// will compare.
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { KscParams } from "../ksc/api";
+import { DpObject } from "../ksc/dpObject";
 import { isNotFound } from "../ksc/errors";
 import { KeyNames, unconfirmedKeys } from "../ksc/keys";
-import {
-  InputError,
-  isParams,
-  kscBoolean,
-  kscNumber,
-  kscParamsArray,
-  kscString,
-  readPolicyValue,
-} from "../resources/common";
+import { NA_SETTINGS } from "../ksc/networkAgent";
+import { InputError } from "../resources/common";
 import * as distributionPoint from "../resources/distributionPoint";
-import { pushSettingsOf } from "../resources/dpObject";
+import { DP_SETTINGS, settingOf } from "../resources/distributionPointHelpers";
 import { GroupDirectory, GroupInfo } from "../resources/groups";
 import * as networkAgentPolicy from "../resources/networkAgentPolicy";
 import * as pushServer from "../resources/pushServer";
@@ -68,7 +62,6 @@ export interface Estate {
   warnings: string[];
 }
 
-const DP_SPEC = PACKAGE_SCHEMA.resources[RESOURCE_TOKENS.DistributionPoint];
 const PUSH_SPEC = PACKAGE_SCHEMA.resources[RESOURCE_TOKENS.PushServer];
 
 function within(path: string, ancestor: string): boolean {
@@ -96,7 +89,7 @@ export async function readEstate(
   now: Date = new Date(),
 ): Promise<Estate> {
   const { client, keyNames: keys } = conn;
-  const dir = new GroupDirectory(client, keys);
+  const dir = new GroupDirectory(client);
   const estate: Estate = {
     server: client.server,
     readAt: now.toISOString(),
@@ -114,26 +107,27 @@ export async function readEstate(
   }
 
   for (const dp of await client.uaControl.getUpdateAgentsList()) {
-    let info: KscParams;
+    let info: DpObject;
     try {
       info = await client.uaControl.getUpdateAgentInfo(dp.hostId);
     } catch (err) {
       if (isNotFound(err)) continue; // removed since the list was read
       throw err;
     }
-    const scope = info[keys.dp.scope];
-    const scopeIds = (name: string) =>
-      isParams(scope)
-        ? kscParamsArray(scope[name])
-            .map((e) => kscNumber(e[keys.scope.id]))
-            .filter((id): id is number => id !== undefined)
-        : [];
+    const scope = info.scope;
     const scopeGroups: { id: number; path?: string }[] = [];
-    for (const id of scopeIds(keys.scope.groups)) scopeGroups.push({ id, path: (await dir.byId(id))?.path });
+    for (const { id } of scope.groups) scopeGroups.push({ id, path: (await dir.byId(id))?.path });
     if (!scopeGroups.some((g) => g.path !== undefined && groups.some((c) => within(g.path!, c.path))))
       continue;
     estate.distributionPoints.push(
-      await dpEstate(conn, dp.hostId, dp.displayName, info, scopeGroups, scopeIds(keys.scope.nlaNetworks)),
+      await dpEstate(
+        conn,
+        dp.hostId,
+        dp.displayName,
+        info,
+        scopeGroups,
+        scope.nlaNetworks.map((n) => n.id),
+      ),
     );
   }
 
@@ -148,7 +142,7 @@ export async function readEstate(
         });
         continue;
       }
-      const section = await readNetworkSection(conn, p.id);
+      const settings = await client.networkAgent.readSettings(p.id);
       const inputs: NetworkAgentPolicyInputs = {
         group: group.path,
         name: p.displayName,
@@ -157,11 +151,11 @@ export async function readEstate(
         forceInheritance: p.forceDistribToChildren,
       };
       const missing: string[] = [];
-      for (const s of networkAgentPolicy.NA_SETTINGS) {
-        const v = section && readPolicyValue(keys, section, s.key(keys));
-        const value = v && networkAgentPolicy.settingValue(s, v.value);
-        if (!v || value === undefined) missing.push(`${s.name} (key ${s.key(keys)})`);
-        else (inputs as unknown as Record<string, unknown>)[s.name] = { value, locked: v.locked };
+      for (const s of NA_SETTINGS) {
+        const v = settings[s.name];
+        // The setting's logical key name in keys.ts is its name.
+        if (!v) missing.push(`${s.name} (key ${keys.networkAgent[s.name]})`);
+        else (inputs as unknown as Record<string, unknown>)[s.name] = v;
       }
       if (missing.length > 0) {
         estate.skipped.push({
@@ -177,35 +171,25 @@ export async function readEstate(
   return estate;
 }
 
-async function readNetworkSection(conn: Connection, policyId: number): Promise<KscParams | undefined> {
-  const na = conn.keyNames.networkAgent;
-  try {
-    return await conn.client.policySettings.readSection(policyId, na.product, na.version, na.networkSection);
-  } catch (err) {
-    if (isNotFound(err)) return undefined;
-    throw err;
-  }
-}
-
 async function dpEstate(
   conn: Connection,
   hostId: string,
   listedName: string,
-  info: KscParams,
+  info: DpObject,
   scopeGroups: { id: number; path?: string }[],
   nlaNetworks: number[],
 ): Promise<DpEstate> {
   const { client, keyNames: keys } = conn;
   const notes: string[] = [];
-  let displayName = kscString(info[keys.dp.displayName]) || listedName;
+  let displayName = info.displayName || listedName;
   if (!displayName) {
-    const host = await client.hostGroup
-      .getHostInfo(hostId, [keys.host.displayName])
-      .catch(() => ({}) as KscParams);
-    displayName = kscString(host[keys.host.displayName]) || hostId;
+    const host = await client.inventory
+      .get(hostId, ["displayName"])
+      .catch(() => ({ displayName: undefined }));
+    displayName = host.displayName || hostId;
   }
   // A display name that names exactly this device reads better than a host id; otherwise the host id.
-  const named = displayName !== hostId ? await devicesNamed(client, keys, displayName) : [];
+  const named = displayName !== hostId ? await devicesNamed(client, displayName) : [];
   const inputs: DistributionPointInputs =
     named.length === 1 && named[0].hostId === hostId ? { deviceName: displayName } : { hostId };
   if (named.length > 1)
@@ -215,15 +199,11 @@ async function dpEstate(
     .sort((a, b) => String(a).localeCompare(String(b)));
   inputs.scopeNlaNetworks = [...new Set(nlaNetworks)].sort((a, b) => a - b);
   const settings = inputs as unknown as Record<string, unknown>;
-  for (const s of distributionPoint.DP_SETTINGS) {
-    const v = info[s.key(keys)];
-    const read = s.kind === "port" ? kscNumber(v) : s.kind === "boolean" ? kscBoolean(v) : kscString(v);
-    // Like the resource: a key the server does not return counts as the schema default.
-    settings[s.name] = read ?? DP_SPEC.inputProperties[s.name].default;
-  }
+  // Like the resource: a key the server does not return counts as the schema default.
+  for (const s of DP_SETTINGS) settings[s.name] = settingOf(info, s.name);
   inputs.adopt = true;
   const dp: DpEstate = { hostId, displayName, inputs, notes };
-  const push = pushSettingsOf(keys, info);
+  const push = info.pushServer;
   if (push.enabled) {
     const port = push.port ?? (PUSH_SPEC.inputProperties.port.default as number);
     if (push.port === undefined) {

@@ -111,7 +111,7 @@ export async function runGuided(
 ): Promise<GuidedReport> {
   const { client, keyNames: keys } = conn;
   const existing = readExistingOverrides(opts.out);
-  const dir = new GroupDirectory(client, keys);
+  const dir = new GroupDirectory(client);
   const group: GroupInfo = opts.group ? (await resolveGroups(dir, [opts.group]))[0] : await dir.root();
   const dp = await chooseDp(conn, opts);
   const policy = await probePolicy(client, keys, group, opts.policyId);
@@ -231,11 +231,11 @@ async function chooseDp(
   conn: Connection,
   opts: GuidedOptions,
 ): Promise<{ hostId: string; displayName: string }> {
-  const { client, keyNames: keys } = conn;
+  const { client } = conn;
   const list = await client.uaControl.getUpdateAgentsList();
   let hostId = opts.hostId;
   if (hostId === undefined && opts.device !== undefined)
-    hostId = (await deviceByName(client, keys, opts.device)).hostId;
+    hostId = (await deviceByName(client, opts.device)).hostId;
   if (hostId !== undefined) {
     const dp = list.find((d) => d.hostId === hostId);
     if (!dp) {

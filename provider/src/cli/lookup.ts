@@ -24,18 +24,8 @@ export interface DeviceMatch {
 }
 
 /** The devices whose display name or FQDN is `name` (case-insensitive, as KSC compares names). */
-export async function devicesNamed(client: KscClient, keys: KeyNames, name: string): Promise<DeviceMatch[]> {
-  const h = keys.host;
-  const rows = await client.hostGroup.findHosts(
-    {
-      op: "or",
-      clauses: [
-        { op: "=", attribute: h.displayName, value: name },
-        { op: "=", attribute: h.fqdn, value: name },
-      ],
-    },
-    [h.hostId, h.displayName, h.fqdn],
-  );
+export async function devicesNamed(client: KscClient, name: string): Promise<DeviceMatch[]> {
+  const rows = await client.inventory.findByName(name, ["hostId", "displayName", "fqdn"]);
   const byId = new Map<string, DeviceMatch>();
   for (const r of rows) {
     if (sameName(r.displayName, name) || sameName(r.fqdn, name)) {
@@ -46,8 +36,8 @@ export async function devicesNamed(client: KscClient, keys: KeyNames, name: stri
 }
 
 /** `--device NAME`: exactly one device, or a usage error that lists the matches. */
-export async function deviceByName(client: KscClient, keys: KeyNames, name: string): Promise<DeviceMatch> {
-  const found = await devicesNamed(client, keys, name);
+export async function deviceByName(client: KscClient, name: string): Promise<DeviceMatch> {
+  const found = await devicesNamed(client, name);
   if (found.length === 0)
     throw new UsageError(`--device ${JSON.stringify(name)}: no managed device has this display name or FQDN`);
   if (found.length > 1) {

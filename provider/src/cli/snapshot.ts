@@ -123,7 +123,7 @@ export async function takeSnapshot(
   if (opts.hostId !== undefined) snapshot.scope.hostId = opts.hostId;
   const data = snapshot.data;
   data.defaultDpRegistrationInfo = paramsToJson(
-    await client.uaControl.getDefaultUpdateAgentRegistrationInfo(),
+    (await client.uaControl.getDefaultUpdateAgentRegistrationInfo()).toWire(),
   );
 
   // The DPs: the named one, or all.
@@ -137,9 +137,8 @@ export async function takeSnapshot(
   for (const hostId of hostIds) {
     try {
       const info = await client.uaControl.getUpdateAgentInfo(hostId);
-      data.distributionPoints[hostId] = paramsToJson(info);
-      const name = info[keys.dp.displayName];
-      if (typeof name === "string" && name) labels[hostId] = name;
+      data.distributionPoints[hostId] = paramsToJson(info.toWire());
+      if (info.displayName) labels[hostId] = info.displayName;
     } catch (err) {
       if (!isNotFound(err)) throw err;
       notes.push(`host ${hostId} is not a distribution point (UaControl.GetUpdateAgentInfo: not found)`);
@@ -177,19 +176,17 @@ export async function takeSnapshot(
       notes.push(`group ${JSON.stringify(group.path)} has no Network Agent policy of its own`);
     for (const p of policies) {
       labels[String(p.id)] = `${p.displayName} (${group.path})`;
+      const read = await client.policySettings.readAllSections(
+        p.id,
+        na.product,
+        na.version,
+        (section, err) => {
+          if (!(err instanceof KscError)) throw err;
+          notes.push(`policy ${p.id}: section ${section} could not be read (${err.message})`);
+        },
+      );
       const sections: JsonObject = {};
-      await client.policySettings.withContents(p.id, async (handle) => {
-        for (const section of await client.ssContents.getNames(handle, na.product, na.version)) {
-          try {
-            sections[section] = paramsToJson(
-              await client.ssContents.read(handle, na.product, na.version, section),
-            );
-          } catch (err) {
-            if (!(err instanceof KscError)) throw err;
-            notes.push(`policy ${p.id}: section ${section} could not be read (${err.message})`);
-          }
-        }
-      });
+      for (const [section, content] of Object.entries(read)) sections[section] = paramsToJson(content);
       data.policies[String(p.id)] = { attributes: paramsToJson(p.raw), sections };
     }
   }

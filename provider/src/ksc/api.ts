@@ -2,6 +2,10 @@
 // The client (this folder) implements it; the resources (../resources) only ever see these types,
 // so they can be unit-tested against an in-memory fake and run against a real server or the emulator.
 // Nothing here knows Pulumi.
+import type { DpObject } from "./dpObject";
+import type { InventoryApi } from "./inventory";
+import type { KeyNames } from "./keys";
+import type { NetworkAgentApi } from "./networkAgent";
 
 /** A decoded KSC `params` value: plain JS values, with 64-bit longs and other typed values kept apart. */
 export type KscValue = string | number | boolean | null | KscLong | KscTyped | KscValue[] | KscParams;
@@ -23,7 +27,7 @@ export class KscTyped {
   ) {}
 }
 
-/** One distribution point as listed by GetUpdateAgentsList / GetUpdateAgentsDisplayInfoForHost. */
+/** One distribution point as listed by GetUpdateAgentsList. */
 export interface UpdateAgentDisplayInfo {
   hostId: string;
   displayName: string;
@@ -93,15 +97,15 @@ export interface SessionApi {
 export interface UaControlApi {
   getAssignUasAutomatically(): Promise<boolean>;
   setAssignUasAutomatically(enabled: boolean): Promise<void>;
-  getDefaultUpdateAgentRegistrationInfo(): Promise<KscParams>;
-  registerUpdateAgent(uaInfo: KscParams): Promise<void>;
+  /** The server's template for a new DP. */
+  getDefaultUpdateAgentRegistrationInfo(): Promise<DpObject>;
+  registerUpdateAgent(dp: DpObject): Promise<void>;
   /** Replaces the whole object, scope included: always pass the full object (read-modify-write). */
-  modifyUpdateAgent(uaInfo: KscParams): Promise<void>;
+  modifyUpdateAgent(dp: DpObject): Promise<void>;
   unregisterUpdateAgent(hostId: string): Promise<void>;
   /** Throws a KscError with isNotFound(err) === true when the host is not a DP. */
-  getUpdateAgentInfo(hostId: string): Promise<KscParams>;
+  getUpdateAgentInfo(hostId: string): Promise<DpObject>;
   getUpdateAgentsList(): Promise<UpdateAgentDisplayInfo[]>;
-  getUpdateAgentsDisplayInfoForHost(hostId: string): Promise<UpdateAgentDisplayInfo[]>;
 }
 
 export interface HostGroupApi {
@@ -142,12 +146,21 @@ export interface SsContentsApi {
 /** Helpers over SsContents for a policy: open, do, (apply), always release. */
 export interface PolicySettingsApi {
   readSection(policyId: number, product: string, version: string, section: string): Promise<KscParams>;
-  readAllSections(policyId: number, product: string, version: string): Promise<Record<string, KscParams>>;
+  /**
+   * Every section of the product+version, on one handle (released; nothing applied). A section that cannot be read
+   * fails the whole read, or, with `onSectionError`, is left out after the callback heard it (it may rethrow).
+   */
+  readAllSections(
+    policyId: number,
+    product: string,
+    version: string,
+    onSectionError?: (section: string, err: unknown) => void,
+  ): Promise<Record<string, KscParams>>;
   /**
    * Ss_Read of one section, then Ss_Update of the variables `change` makes from what it holds, then Ss_Apply: one
    * handle, always released. Reading first lets a caller keep what it does not own (the other elements of an array)
    * and refuse, before anything is written, names the section does not hold: `change` may throw, and nothing is
-   * written then. Unlike replaceInSection, Ss_Update fails (KLPRSS 1125, isNotFound) when a variable does not
+   * written then. Unlike Ss_Replace, Ss_Update fails (KLPRSS 1125, isNotFound) when a variable does not
    * exist, so a wrong key name is an error instead of a new, meaningless variable.
    */
   updateInSection(
@@ -157,23 +170,21 @@ export interface PolicySettingsApi {
     section: string,
     change: (current: KscParams) => KscParams,
   ): Promise<void>;
-  /** Ss_Replace of the given variables in one section, then Ss_Apply; handle always released. */
-  replaceInSection(
-    policyId: number,
-    product: string,
-    version: string,
-    section: string,
-    data: KscParams,
-  ): Promise<void>;
 }
 
 export interface KscClient {
+  /** The KSC key names this client uses (keys.ts, with a server's overrides): their one holder. */
+  readonly keyNames: KeyNames;
   readonly session: SessionApi;
   readonly uaControl: UaControlApi;
   readonly hostGroup: HostGroupApi;
+  /** Devices and groups, typed (over hostGroup). */
+  readonly inventory: InventoryApi;
   readonly policy: PolicyApi;
   readonly ssContents: SsContentsApi;
   readonly policySettings: PolicySettingsApi;
+  /** The Network Agent policy's settings, typed (over policy and policySettings). */
+  readonly networkAgent: NetworkAgentApi;
   /** Ends the session; the client can no longer be used. */
   close(): Promise<void>;
 }

@@ -1,6 +1,7 @@
 // The per-class API files against a recording fake Caller: argument names, paging, release-always.
 import { KscLong, KscParams, KscValue } from "./api";
 import { CallOptions, Caller } from "./connection";
+import { DpObject } from "./dpObject";
 import { KscError } from "./errors";
 import { HostGroupClient } from "./hostGroup";
 import { resolveKeyNames } from "./keys";
@@ -128,32 +129,36 @@ describe("policy settings helper", () => {
   const helper = (caller: Caller) =>
     new PolicySettingsClient(new PolicyClient(caller, keys), new SsContentsClient(caller), logger);
 
-  test("replaceInSection: open, replace, apply, release", async () => {
+  test("updateInSection: open, read, update, apply, release", async () => {
     const { caller, calls } = route();
-    await helper(caller).replaceInSection(5, "1103", "1.0.0.0", "SEC", {
-      x: { KLPRSS_Val: true, KLPRSS_Mnd: false },
+    await helper(caller).updateInSection(5, "1103", "1.0.0.0", "SEC", (current) => {
+      expect(current).toEqual({ v: { KLPRSS_Val: 1, KLPRSS_Mnd: true } });
+      return { v: { KLPRSS_Val: 2, KLPRSS_Mnd: false } };
     });
     expect(calls.map((c) => c.method)).toEqual([
       "Policy.GetPolicyContents",
-      "SsContents.Ss_Replace",
+      "SsContents.Ss_Read",
+      "SsContents.Ss_Update",
       "SsContents.Ss_Apply",
       "SsContents.Ss_Release",
     ]);
     expect(calls[0].args).toEqual({ nPolicy: 5, nRevisionId: 0, nLifeTime: 0 });
-    expect(calls[1].args).toEqual({
+    expect(calls[2].args).toEqual({
       wstrID: "ss-1",
       wstrProduct: "1103",
       wstrVersion: "1.0.0.0",
       wstrSection: "SEC",
-      pNewData: { x: { KLPRSS_Val: true, KLPRSS_Mnd: false } },
+      pNewData: { v: { KLPRSS_Val: 2, KLPRSS_Mnd: false } },
     });
   });
 
-  test.each(["SsContents.Ss_Replace", "SsContents.Ss_Apply"])(
+  test.each(["SsContents.Ss_Update", "SsContents.Ss_Apply"])(
     "releases the handle when %s fails",
     async (failOn) => {
       const { caller, calls } = route(failOn);
-      await expect(helper(caller).replaceInSection(5, "1103", "1.0.0.0", "SEC", {})).rejects.toMatchObject({
+      await expect(
+        helper(caller).updateInSection(5, "1103", "1.0.0.0", "SEC", () => ({})),
+      ).rejects.toMatchObject({
         method: failOn,
       });
       expect(calls[calls.length - 1]).toMatchObject({
@@ -161,10 +166,25 @@ describe("policy settings helper", () => {
         args: { wstrID: "ss-1" },
       });
       expect(calls.map((c) => c.method)).not.toContain(
-        failOn === "SsContents.Ss_Replace" ? "SsContents.Ss_Apply" : "none",
+        failOn === "SsContents.Ss_Update" ? "SsContents.Ss_Apply" : "none",
       );
     },
   );
+
+  test("updateInSection: a change that throws writes nothing and releases the handle", async () => {
+    const { caller, calls } = route();
+    const refused = new Error("refused");
+    await expect(
+      helper(caller).updateInSection(5, "1103", "1.0.0.0", "SEC", () => {
+        throw refused;
+      }),
+    ).rejects.toBe(refused);
+    expect(calls.map((c) => c.method)).toEqual([
+      "Policy.GetPolicyContents",
+      "SsContents.Ss_Read",
+      "SsContents.Ss_Release",
+    ]);
+  });
 
   test("readAllSections reads every section and releases without applying", async () => {
     const { caller, calls } = route();
@@ -172,6 +192,29 @@ describe("policy settings helper", () => {
     expect(Object.keys(all)).toEqual(["A", "B"]);
     expect(calls.map((c) => c.method)).not.toContain("SsContents.Ss_Apply");
     expect(calls[calls.length - 1].method).toBe("SsContents.Ss_Release");
+  });
+
+  test("readAllSections: a section that cannot be read is told to onSectionError, the others are read", async () => {
+    const failing = fakeCaller((m, args): KscParams => {
+      if (m === "Policy.GetPolicyContents") return { PxgRetVal: "ss-1" };
+      if (m === "SsContents.SS_GetNames") return { PxgRetVal: ["A", "B"] };
+      if (m === "SsContents.Ss_Read" && args.wstrSection === "A") throw notFound(m);
+      if (m === "SsContents.Ss_Read") return { PxgRetVal: { v: 1 } };
+      return {};
+    });
+    const errors: string[] = [];
+    const all = await helper(failing.caller).readAllSections(5, "1103", "1.0.0.0", (section) => {
+      errors.push(section);
+    });
+    expect(all).toEqual({ B: { v: 1 } });
+    expect(errors).toEqual(["A"]);
+    expect(failing.calls[failing.calls.length - 1].method).toBe("SsContents.Ss_Release");
+    // Without the callback, the first failure is the result (and the handle is released all the same).
+    const strict = await helper(failing.caller)
+      .readAllSections(5, "1103", "1.0.0.0")
+      .catch((e: unknown) => e);
+    expect(strict).toMatchObject({ method: "SsContents.Ss_Read" });
+    expect(failing.calls[failing.calls.length - 1].method).toBe("SsContents.Ss_Release");
   });
 
   test("a failing release does not hide the result", async () => {
@@ -209,8 +252,8 @@ describe("argument names and idempotency marks", () => {
       { hostId: "h1", displayName: "dp-01", isConnectionGateway: false },
     ]);
     await ua.setAssignUasAutomatically(false);
-    await ua.registerUpdateAgent({ UaHostId: "h1" });
-    await ua.modifyUpdateAgent({ UaHostId: "h1" });
+    await ua.registerUpdateAgent(new DpObject(keys, { UaHostId: "h1" }));
+    await ua.modifyUpdateAgent(new DpObject(keys, { UaHostId: "h1" }));
     await ua.unregisterUpdateAgent("h1");
     expect(
       await pol.addPolicy({

@@ -15,6 +15,7 @@ import {
   KscNetworkError,
   KscParams,
 } from "./index";
+import { DpObject } from "./dpObject";
 import { Transport } from "./transport";
 
 jest.setTimeout(60_000);
@@ -114,7 +115,7 @@ describe("over HTTP", () => {
       await ksc.uaControl.setAssignUasAutomatically(false);
       expect(await ksc.uaControl.getAssignUasAutomatically()).toBe(false);
       // 6. create
-      const info = await ksc.uaControl.getDefaultUpdateAgentRegistrationInfo();
+      const info = (await ksc.uaControl.getDefaultUpdateAgentRegistrationInfo()).toWire();
       info[k.dp.hostId] = host.hostId;
       info[k.dp.scope] = {
         [k.scope.groups]: [{ [k.scope.id]: new KscLong(milan.id) }],
@@ -122,25 +123,18 @@ describe("over HTTP", () => {
       };
       info[k.dp.pushServerEnabled] = true;
       info[k.dp.pushServerPort] = new KscLong(13295);
-      await ksc.uaControl.registerUpdateAgent(info);
+      await ksc.uaControl.registerUpdateAgent(new DpObject(k, info));
       const list = await ksc.uaControl.getUpdateAgentsList();
       expect(list).toContainEqual({
         hostId: host.hostId,
         displayName: "milan-dp-01",
         isConnectionGateway: false,
       });
-      // The DP serves its own group (Branch Milan), so it is among the DPs of its own host; a Head Office device
-      // has none.
-      expect(await ksc.uaControl.getUpdateAgentsDisplayInfoForHost(host.hostId)).toEqual([
-        { hostId: host.hostId, displayName: "milan-dp-01", isConnectionGateway: false },
-      ]);
-      const [hq] = await ksc.hostGroup.findHosts(eq(k.host.displayName, "hq-dp-01"), []);
-      expect(await ksc.uaControl.getUpdateAgentsDisplayInfoForHost(hq.hostId)).toEqual([]);
       // Register twice throws (reference §3.1) and is not repeated.
-      const again = await failure(ksc.uaControl.registerUpdateAgent(info));
+      const again = await failure(ksc.uaControl.registerUpdateAgent(new DpObject(k, info)));
       expect(again).toBeInstanceOf(KscError);
       // 7. update: read, overlay, write the full object
-      const read = await ksc.uaControl.getUpdateAgentInfo(host.hostId);
+      const read = (await ksc.uaControl.getUpdateAgentInfo(host.hostId)).toWire();
       expect(read[k.dp.pushServerEnabled]).toBe(true);
       expect(read[k.dp.pushServerPort]).toEqual(new KscLong(13295));
       const scope = read[k.dp.scope] as KscParams;
@@ -148,8 +142,8 @@ describe("over HTTP", () => {
       const hostInfo = await ksc.hostGroup.getHostInfo(host.hostId, [k.host.keepConnection]);
       expect(hostInfo[k.host.keepConnection]).toBe(true);
       read[k.dp.pushServerPort] = new KscLong(13296);
-      await ksc.uaControl.modifyUpdateAgent(read);
-      expect((await ksc.uaControl.getUpdateAgentInfo(host.hostId))[k.dp.pushServerPort]).toEqual(
+      await ksc.uaControl.modifyUpdateAgent(new DpObject(k, read));
+      expect((await ksc.uaControl.getUpdateAgentInfo(host.hostId)).toWire()[k.dp.pushServerPort]).toEqual(
         new KscLong(13296),
       );
       // 8. delete
@@ -201,9 +195,9 @@ describe("over HTTP", () => {
       const after = await ksc.policySettings.readSection(id, "1103", "1.0.0.0", section);
       expect(after).toMatchObject(data);
       // The helper does the same in one call.
-      await ksc.policySettings.replaceInSection(id, "1103", "1.0.0.0", section, {
+      await ksc.policySettings.updateInSection(id, "1103", "1.0.0.0", section, () => ({
         [k.networkAgent.udpPort]: { [k.lock.value]: [15001, 15002], [k.lock.locked]: true },
-      });
+      }));
       const all = await ksc.policySettings.readAllSections(id, "1103", "1.0.0.0");
       expect(all[section]).toMatchObject({
         ...data,

@@ -226,3 +226,27 @@ export class Redactor {
     return out;
   };
 }
+
+/**
+ * A KSC key name pulumi-ksc uses is not on this server. The names KSC does not document are placeholders or names
+ * from public evidence (keys.ts, docs/ksc-key-names.md); a real server may need its own names, found with the
+ * probe and given in an override file.
+ */
+export class KeyNameError extends Error {
+  constructor(what: string, names: string[]) {
+    super(
+      `this server has no ${what} named ${names.map((n) => quoteName(n)).join(", ")}. KSC does not document some of ` +
+        "the key names pulumi-ksc uses (its defaults for them are placeholders or names from public evidence, " +
+        "docs/ksc-key-names.md): find this server's real names with " +
+        "`npx pulumi-ksc probe guided` and give them to the provider with `pulumi config set ksc:keyNamesFile " +
+        '<file>` (README, "Using a real KSC server").',
+    );
+    this.name = "KeyNameError";
+  }
+}
+
+/** A key name in a message: as JSON, cut at 100 characters (a name from an override file may be anything). */
+function quoteName(n: string): string {
+  const s = JSON.stringify(n);
+  return s.length <= 100 ? s : `${s.slice(0, 97)}... (${n.length} characters)`;
+}

@@ -8,7 +8,9 @@
 import { KscClient, KscParams, KscValue } from "./api";
 import { CallOptions, KscConnection } from "./connection";
 import { HostGroupClient } from "./hostGroup";
+import { Inventory } from "./inventory";
 import { KeyNames, resolveKeyNames } from "./keys";
+import { NetworkAgentSettings } from "./networkAgent";
 import { PolicyClient } from "./policy";
 import { PolicySettingsClient } from "./policySettings";
 import { RetryOptions } from "./retry";
@@ -18,6 +20,19 @@ import { Logger } from "./transport";
 import { UaControlClient } from "./uaControl";
 
 export * from "./api";
+export { DpObject, DP_SETTINGS, clashingDpPort } from "./dpObject";
+export { Inventory } from "./inventory";
+export type { Host, HostField, HostInfo, InventoryApi } from "./inventory";
+export { NA_SETTINGS, NetworkAgentSettings } from "./networkAgent";
+export type { Locked, NaSettingName, NaSettings, NetworkAgentApi } from "./networkAgent";
+export type {
+  DpPorts,
+  DpScope,
+  DpScopeEntry,
+  DpSettingName,
+  DpSettingValue,
+  PushServerSettings,
+} from "./dpObject";
 export {
   KscClientError,
   KscError,
@@ -25,6 +40,7 @@ export {
   KscNetworkError,
   KscAuthError,
   KscProtocolError,
+  KeyNameError,
   isNotFound,
   isAccessDenied,
   isTransient,
@@ -110,13 +126,17 @@ export function createClient(config: KscClientConfig): KscClientHandle {
   const caller = { call: conn.call.bind(conn) };
   const policy = new PolicyClient(caller, keys);
   const ssContents = new SsContentsClient(caller);
+  const hostGroup = new HostGroupClient(caller, keys, logger);
+  const policySettings = new PolicySettingsClient(policy, ssContents, logger);
   return {
     session: new SessionClient(conn.session, caller, conn.redactor),
     uaControl: new UaControlClient(caller, keys),
-    hostGroup: new HostGroupClient(caller, keys, logger),
+    hostGroup,
+    inventory: new Inventory(hostGroup, keys),
     policy,
     ssContents,
-    policySettings: new PolicySettingsClient(policy, ssContents, logger),
+    policySettings,
+    networkAgent: new NetworkAgentSettings(policy, policySettings, keys),
     keyNames: keys,
     server: conn.server,
     call: caller.call,

@@ -113,7 +113,7 @@ export const DEFAULT_KEYS = {
     /** "Use UDP port" (bool, default true). */
     useUdpPort: evidence("OpenUdpPort", `${NAG_HEADER}, bool`),
     /** "UDP port number": an ARRAY of int (default 15000, 15001, …) whose first element is the port the server
-     *  contacts; see udpPortOf / withUdpPort in resources/networkAgentPolicy.ts. */
+     *  contacts; see udpPortOf / withUdpPort in networkAgent.ts. */
     udpPort: evidence("Nagentports", `${NAG_HEADER}, array of int, first = the UDP port`),
     /** "Use distribution point to force connection to Administration Server". */
     forceConnectionThroughDp: proposed("PROPOSED_UseDpForceConnection", NO_SOURCE),

@@ -4,6 +4,9 @@ import { asArray, asNumber, asParams, asString, optBoolean, optString } from "./
 import { Caller, IDEMPOTENT_WRITE, READ, WRITE } from "./connection";
 import { KeyNames } from "./keys";
 
+/** The attributes a caller sets: the client's field names are the logical key names of keys.ts (group `policy`). */
+const SETTABLE = ["displayName", "active", "acceptParent", "forceDistribToChildren"] as const;
+
 export class PolicyClient implements PolicyApi {
   constructor(
     private readonly c: Caller,
@@ -14,15 +17,11 @@ export class PolicyClient implements PolicyApi {
   async addPolicy(policy: NewPolicy): Promise<number> {
     const k = this.keys.policy;
     const data: KscParams = {
-      [k.displayName]: policy.displayName,
+      ...this.settable(policy),
       [k.product]: policy.product,
       [k.version]: policy.version,
       [k.groupId]: policy.groupId,
     };
-    if (policy.active !== undefined) data[k.active] = policy.active;
-    if (policy.acceptParent !== undefined) data[k.acceptParent] = policy.acceptParent;
-    if (policy.forceDistribToChildren !== undefined)
-      data[k.forceDistribToChildren] = policy.forceDistribToChildren;
     const m = "Policy.AddPolicy";
     const r = await this.c.call(m, { pPolicyData: data }, WRITE);
     return asNumber(r.PxgRetVal, `${m} PxgRetVal`);
@@ -36,14 +35,18 @@ export class PolicyClient implements PolicyApi {
 
   /** Sets the given attributes to the given values: repeating it gives the same result. */
   async updatePolicyData(policyId: number, change: PolicyDataChange): Promise<void> {
-    const k = this.keys.policy;
-    const data: KscParams = {};
-    if (change.displayName !== undefined) data[k.displayName] = change.displayName;
-    if (change.active !== undefined) data[k.active] = change.active;
-    if (change.acceptParent !== undefined) data[k.acceptParent] = change.acceptParent;
-    if (change.forceDistribToChildren !== undefined)
-      data[k.forceDistribToChildren] = change.forceDistribToChildren;
+    const data = this.settable(change);
     await this.c.call("Policy.UpdatePolicyData", { nPolicy: policyId, pPolicyData: data }, IDEMPOTENT_WRITE);
+  }
+
+  /** The settable attributes that are given, under their key names. */
+  private settable(fields: PolicyDataChange): KscParams {
+    const data: KscParams = {};
+    for (const f of SETTABLE) {
+      const v = fields[f];
+      if (v !== undefined) data[this.keys.policy[f]] = v;
+    }
+    return data;
   }
 
   /** Not repeated on transient failures: a repeat after success would fail with "not found". */

@@ -15,11 +15,21 @@ export class PolicySettingsClient implements PolicySettingsApi {
     return this.withContents(policyId, (h) => this.ss.read(h, product, version, section));
   }
 
-  readAllSections(policyId: number, product: string, version: string): Promise<Record<string, KscParams>> {
+  readAllSections(
+    policyId: number,
+    product: string,
+    version: string,
+    onSectionError?: (section: string, err: unknown) => void,
+  ): Promise<Record<string, KscParams>> {
     return this.withContents(policyId, async (h) => {
       const out: Record<string, KscParams> = {};
       for (const section of await this.ss.getNames(h, product, version)) {
-        out[section] = await this.ss.read(h, product, version, section);
+        try {
+          out[section] = await this.ss.read(h, product, version, section);
+        } catch (err) {
+          if (!onSectionError) throw err;
+          onSectionError(section, err);
+        }
       }
       return out;
     });
@@ -36,16 +46,6 @@ export class PolicySettingsClient implements PolicySettingsApi {
       const data = change(await this.ss.read(h, product, version, section));
       await this.ss.update(h, product, version, section, data);
     });
-  }
-
-  replaceInSection(
-    policyId: number,
-    product: string,
-    version: string,
-    section: string,
-    data: KscParams,
-  ): Promise<void> {
-    return this.writeAndApply(policyId, (h) => this.ss.replace(h, product, version, section, data));
   }
 
   /** `write` on one handle, then Ss_Apply (writes are invisible until applied). */

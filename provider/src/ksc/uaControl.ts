@@ -2,6 +2,7 @@
 import { KscParams, UaControlApi, UpdateAgentDisplayInfo } from "./api";
 import { asArray, asBoolean, asParams, asString, optBoolean, optString } from "./codec";
 import { Caller, IDEMPOTENT_WRITE, READ, WRITE } from "./connection";
+import { DpObject } from "./dpObject";
 import { KeyNames } from "./keys";
 
 export class UaControlClient implements UaControlApi {
@@ -20,20 +21,20 @@ export class UaControlClient implements UaControlApi {
     await this.c.call("UaControl.SetAssignUasAutomatically", { bEnabled: enabled }, IDEMPOTENT_WRITE);
   }
 
-  async getDefaultUpdateAgentRegistrationInfo(): Promise<KscParams> {
+  async getDefaultUpdateAgentRegistrationInfo(): Promise<DpObject> {
     const m = "UaControl.GetDefaultUpdateAgentRegistrationInfo";
     const r = await this.c.call(m, {}, READ);
-    return asParams(r.pUaInfo, `${m} pUaInfo`);
+    return new DpObject(this.keys, asParams(r.pUaInfo, `${m} pUaInfo`));
   }
 
   /** Throws if the host already is a DP (reference §3.1): not repeated on transient failures. */
-  async registerUpdateAgent(uaInfo: KscParams): Promise<void> {
-    await this.c.call("UaControl.RegisterUpdateAgent", { pUaInfo: uaInfo }, WRITE);
+  async registerUpdateAgent(dp: DpObject): Promise<void> {
+    await this.c.call("UaControl.RegisterUpdateAgent", { pUaInfo: dp.toWire() }, WRITE);
   }
 
   /** Replaces the whole DP object, so repeating it gives the same result. */
-  async modifyUpdateAgent(uaInfo: KscParams): Promise<void> {
-    await this.c.call("UaControl.ModifyUpdateAgent", { pUaInfo: uaInfo }, IDEMPOTENT_WRITE);
+  async modifyUpdateAgent(dp: DpObject): Promise<void> {
+    await this.c.call("UaControl.ModifyUpdateAgent", { pUaInfo: dp.toWire() }, IDEMPOTENT_WRITE);
   }
 
   /** Not repeated on transient failures: a repeat after success would fail with "not found". */
@@ -41,27 +42,16 @@ export class UaControlClient implements UaControlApi {
     await this.c.call("UaControl.UnregisterUpdateAgent", { wstrUaHostId: hostId }, WRITE);
   }
 
-  async getUpdateAgentInfo(hostId: string): Promise<KscParams> {
+  async getUpdateAgentInfo(hostId: string): Promise<DpObject> {
     const m = "UaControl.GetUpdateAgentInfo";
     const r = await this.c.call(m, { wstrUaHostId: hostId }, READ);
-    return asParams(r.pUaInfo, `${m} pUaInfo`);
+    return new DpObject(this.keys, asParams(r.pUaInfo, `${m} pUaInfo`));
   }
 
   async getUpdateAgentsList(): Promise<UpdateAgentDisplayInfo[]> {
     const m = "UaControl.GetUpdateAgentsList";
     const r = await this.c.call(m, {}, READ);
     return asArray(r.pUasArr, `${m} pUasArr`).map((e, i) => this.displayInfo(e, `${m} pUasArr[${i}]`));
-  }
-
-  async getUpdateAgentsDisplayInfoForHost(hostId: string): Promise<UpdateAgentDisplayInfo[]> {
-    const m = "UaControl.GetUpdateAgentsDisplayInfoForHost";
-    const r = await this.c.call(m, { wstrHostId: hostId }, READ);
-    return asArray(r.pUaInfo, `${m} pUaInfo`).map((e, i) => this.displayInfo(e, `${m} pUaInfo[${i}]`));
-  }
-
-  /** Registers a connection gateway in a DMZ (reference §3.1); not used by the resources yet. */
-  async registerDmzGateway(cgInfo: KscParams): Promise<void> {
-    await this.c.call("UaControl.RegisterDmzGateway", { pCgInfo: cgInfo }, WRITE);
   }
 
   private displayInfo(v: KscParams[string], where: string): UpdateAgentDisplayInfo {

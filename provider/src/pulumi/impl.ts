@@ -71,8 +71,7 @@ class ProviderProcess {
         ...settings.client,
         logger: (level, message) => log(level === "info" ? "debug" : level, message),
       });
-      const keys = settings.keyNames;
-      this.ctx = { client, keys, groups: new GroupDirectory(client, keys), state: this.state, log };
+      this.ctx = { client, groups: new GroupDirectory(client), state: this.state, log };
       endSessionOnShutdown();
     }
     return this.ctx;

@@ -1,8 +1,7 @@
 // Shared pieces of the resource logic: the context the CRUD functions get, the preview "unknown" sentinel,
 // errors that name a property, and readers for decoded KSC values. No Pulumi imports here.
-import { KscClient, KscLong, KscParams, KscTyped, KscValue } from "../ksc/api";
+import { KscClient } from "../ksc/api";
 import { isNotFound, isTransient } from "../ksc/errors";
-import { KeyNames } from "../ksc/keys";
 import type { GroupDirectory } from "./groups";
 import type { ProcessState } from "./state";
 
@@ -15,11 +14,10 @@ export const PROVIDER_KEY = "__provider";
 
 export type Level = "debug" | "info" | "warn";
 
-/** What every check/create/read/update/delete gets: the client (one session per provider process), the key names,
- *  the caches of this provider process, and its one state object (./state). */
+/** What every check/create/read/update/delete gets: the client (one session per provider process; it holds the key
+ *  names), the groups directory, and the process's one state object (./state). */
 export interface ResourceContext {
   readonly client: KscClient;
-  readonly keys: KeyNames;
   readonly groups: GroupDirectory;
   readonly state: ProcessState;
   log(level: Level, message: string): void;
@@ -59,23 +57,8 @@ export class InputError extends Error {
   }
 }
 
-/**
- * A KSC key name pulumi-ksc uses is not on this server. The names KSC does not document are placeholders or names
- * from public evidence (../ksc/keys.ts, docs/ksc-key-names.md); a real server may need its own names, found with
- * the probe and given in an override file.
- */
-export class KeyNameError extends Error {
-  constructor(what: string, names: string[]) {
-    super(
-      `this server has no ${what} named ${names.map((n) => quote(n)).join(", ")}. KSC does not document some of ` +
-        "the key names pulumi-ksc uses (its defaults for them are placeholders or names from public evidence, " +
-        "docs/ksc-key-names.md): find this server's real names with " +
-        "`npx pulumi-ksc probe guided` and give them to the provider with `pulumi config set ksc:keyNamesFile " +
-        '<file>` (README, "Using a real KSC server").',
-    );
-    this.name = "KeyNameError";
-  }
-}
+/** A KSC key name pulumi-ksc uses is not on this server (../ksc/errors.ts). */
+export { KeyNameError } from "../ksc/errors";
 
 /** The object was created in the console but a later step failed. The dynamic-provider host reads `id` and
  *  `properties` from the thrown object and records the resource, so the next run updates or deletes it instead of
@@ -209,68 +192,6 @@ export function containsUnknown(v: unknown): boolean {
   if (Array.isArray(v)) return v.some(containsUnknown);
   if (v !== null && typeof v === "object") return Object.values(v).some(containsUnknown);
   return false;
-}
-
-// ---- decoded KSC values ----
-
-export function kscNumber(v: KscValue | undefined): number | undefined {
-  if (typeof v === "number") return v;
-  if (v instanceof KscLong) return v.value;
-  if (v instanceof KscTyped && typeof v.value === "number") return v.value;
-  return undefined;
-}
-
-export function kscString(v: KscValue | undefined): string | undefined {
-  return typeof v === "string" ? v : undefined;
-}
-
-export function kscBoolean(v: KscValue | undefined): boolean | undefined {
-  if (typeof v === "boolean") return v;
-  if (typeof v === "number") return v !== 0;
-  return undefined;
-}
-
-export function isParams(v: KscValue | undefined): v is KscParams {
-  return (
-    v !== null &&
-    v !== undefined &&
-    typeof v === "object" &&
-    !Array.isArray(v) &&
-    !(v instanceof KscLong) &&
-    !(v instanceof KscTyped)
-  );
-}
-
-export function kscParamsArray(v: KscValue | undefined): KscParams[] {
-  return Array.isArray(v) ? v.filter(isParams) : [];
-}
-
-/** Deep copy of decoded params (KscLong/KscTyped are immutable and shared). */
-export function cloneParams(p: KscParams): KscParams {
-  const copy = (v: KscValue): KscValue => {
-    if (Array.isArray(v)) return v.map(copy);
-    if (isParams(v)) return cloneParams(v);
-    return v;
-  };
-  const out: KscParams = {};
-  for (const [k, v] of Object.entries(p)) out[k] = copy(v);
-  return out;
-}
-
-/** A setting in policy format (reference §4.4): `{KLPRSS_Val: value, KLPRSS_Mnd: locked}`. */
-export function policyValue(keys: KeyNames, value: KscValue, locked: boolean): KscParams {
-  return { [keys.lock.value]: value, [keys.lock.locked]: locked };
-}
-
-/** Read a policy-format setting; undefined when the variable is absent or not in policy format. */
-export function readPolicyValue(
-  keys: KeyNames,
-  section: KscParams,
-  name: string,
-): { value: KscValue; locked: boolean } | undefined {
-  const v = section[name];
-  if (!isParams(v) || !(keys.lock.value in v)) return undefined;
-  return { value: v[keys.lock.value], locked: kscBoolean(v[keys.lock.locked]) ?? false };
 }
 
 // ---- comparisons ----

@@ -1,17 +1,7 @@
 // A managed device by host id, or by display name / FQDN (which must match exactly one device).
-import { HostRecord, KscValue } from "../ksc/api";
 import { isNotFound } from "../ksc/errors";
-import {
-  InputError,
-  KeyNameError,
-  ResourceContext,
-  errorText,
-  kscBoolean,
-  kscNumber,
-  kscString,
-  quote,
-  sameName,
-} from "./common";
+import { Host } from "../ksc/inventory";
+import { InputError, ResourceContext, errorText, quote, sameName } from "./common";
 
 export interface Device {
   hostId: string;
@@ -35,8 +25,8 @@ export async function resolveDevice(ctx: ResourceContext, ref: DeviceRef): Promi
 export const LIST_DEVICES_AFTER = 3;
 
 interface DeviceList {
-  rows: HostRecord[];
-  byId: Map<string, HostRecord>;
+  rows: Host[];
+  byId: Map<string, Host>;
 }
 
 /** The list of managed devices, once enough lookups were made in this process (else undefined). */
@@ -44,15 +34,14 @@ async function listedDevices(ctx: ResourceContext): Promise<DeviceList | undefin
   const state = ctx.state.processState("device lookups", () => ({ count: 0, failed: false }));
   state.count++;
   if (state.failed || state.count <= LIST_DEVICES_AFTER) return undefined;
-  const h = ctx.keys.host;
   return ctx.state
     .once("devices", async () => {
-      const rows = await ctx.client.hostGroup.findHosts({ op: "<>", attribute: h.hostId, value: "" }, [
-        h.hostId,
-        h.displayName,
-        h.fqdn,
-        h.groupId,
-        h.keepConnection,
+      const rows = await ctx.client.inventory.list([
+        "hostId",
+        "displayName",
+        "fqdn",
+        "groupId",
+        "keepConnection",
       ]);
       return { rows, byId: new Map(rows.map((r) => [r.hostId, r])) };
     })
@@ -64,27 +53,21 @@ async function listedDevices(ctx: ResourceContext): Promise<DeviceList | undefin
     });
 }
 
-function deviceOf(r: HostRecord): Device {
+function deviceOf(r: Host): Device {
   return { hostId: r.hostId, displayName: r.displayName, fqdn: r.fqdn || undefined, groupId: r.groupId };
 }
 
 export async function deviceById(ctx: ResourceContext, hostId: string, property: string): Promise<Device> {
   const listed = (await listedDevices(ctx))?.byId.get(hostId);
   if (listed) return deviceOf(listed);
-  const h = ctx.keys.host;
   let info;
   try {
-    info = await ctx.client.hostGroup.getHostInfo(hostId, [h.hostId, h.displayName, h.fqdn, h.groupId]);
+    info = await ctx.client.inventory.get(hostId, ["hostId", "displayName", "fqdn", "groupId"]);
   } catch (err) {
     if (isNotFound(err)) throw new InputError(property, `no managed device has host id ${quote(hostId)}`);
     throw err;
   }
-  return {
-    hostId,
-    displayName: kscString(info[h.displayName]) ?? hostId,
-    fqdn: kscString(info[h.fqdn]) || undefined,
-    groupId: kscNumber(info[h.groupId]),
-  };
+  return { hostId, displayName: info.displayName ?? hostId, fqdn: info.fqdn, groupId: info.groupId };
 }
 
 /**
@@ -97,40 +80,24 @@ export async function deviceConnection(
   hostId: string,
   fresh: boolean,
 ): Promise<{ displayName?: string; keepConnection: boolean }> {
-  const h = ctx.keys.host;
   const listed = fresh ? undefined : (await listedDevices(ctx))?.byId.get(hostId);
   // A listed row without the flag (a server may leave out empty attributes) is asked for on its own.
-  const host: Record<string, unknown> =
-    listed && h.keepConnection in listed
-      ? listed
-      : await ctx.client.hostGroup.getHostInfo(hostId, [h.displayName, h.keepConnection]);
-  if (!(h.keepConnection in host)) throw new KeyNameError("device attribute", [h.keepConnection]);
-  return {
-    displayName: kscString(host[h.displayName] as KscValue) || undefined,
-    keepConnection: kscBoolean(host[h.keepConnection] as KscValue) ?? false,
-  };
+  if (listed?.keepConnection !== undefined) {
+    return { displayName: listed.displayName || undefined, keepConnection: listed.keepConnection };
+  }
+  return ctx.client.inventory.connection(hostId);
 }
 
 async function deviceByName(ctx: ResourceContext, name: string): Promise<Device> {
-  const h = ctx.keys.host;
   const listed = (await listedDevices(ctx))?.rows.filter(
     (r) => sameName(r.displayName, name) || sameName(r.fqdn, name),
   );
   const rows =
     listed && listed.length > 0
       ? listed
-      : await ctx.client.hostGroup.findHosts(
-          {
-            op: "or",
-            clauses: [
-              { op: "=", attribute: h.displayName, value: name },
-              { op: "=", attribute: h.fqdn, value: name },
-            ],
-          },
-          [h.hostId, h.displayName, h.fqdn, h.groupId],
-        );
+      : await ctx.client.inventory.findByName(name, ["hostId", "displayName", "fqdn", "groupId"]);
   // One device can match twice (display name and FQDN); a server may also compare case-sensitively or not.
-  const byId = new Map<string, HostRecord>();
+  const byId = new Map<string, Host>();
   for (const r of rows) {
     if (sameName(r.displayName, name) || sameName(r.fqdn, name)) byId.set(r.hostId, r);
   }

@@ -1,5 +1,6 @@
 import { KscLong, KscParams } from "../ksc/api";
-import { InputError, UNKNOWN, isParams } from "./common";
+import { isParams } from "../ksc/values";
+import { InputError, UNKNOWN } from "./common";
 import * as dp from "./distributionPoint";
 import type { DistributionPointCheckedInputs, DistributionPointOutputs } from "./schema.generated";
 import { FakeKsc, GROUPS, unavailable } from "./testing/fake-client";

@@ -1,14 +1,15 @@
-// The DP object (`pUaInfo` of UaControl) that DistributionPoint and PushServer share. ModifyUpdateAgent replaces
-// it wholesale, so every writer reads the full object, overlays only the fields it owns and writes it all back:
-// keys it does not know (other resources' fields, server additions) round-trip untouched. Writers hold the
-// host's lock (ctx.state.dpHostLock) around the whole read-modify-write.
-import { KscParams } from "../ksc/api";
+// The DP object (`pUaInfo` of UaControl, typed by ../ksc/dpObject.ts) that DistributionPoint and PushServer share.
+// ModifyUpdateAgent replaces it wholesale, so every writer reads the full object, changes only the fields it owns
+// and writes it all back: keys it does not know (other resources' fields, server additions) round-trip untouched.
+// Writers hold the host's lock (ctx.state.dpHostLock) around the whole read-modify-write.
+import { DpObject, DpPorts, clashingDpPort } from "../ksc/dpObject";
 import { isNotFound } from "../ksc/errors";
-import { KeyNames } from "../ksc/keys";
-import { KeyNameError, ResourceContext, cloneParams, kscBoolean, kscNumber, kscString } from "./common";
+import { KeyNameError, ResourceContext } from "./common";
+
+export type { DpPorts, PushServerSettings as PushSettings } from "../ksc/dpObject";
 
 /** The DP object of a host, or undefined when the host is not a distribution point. */
-export async function readDp(ctx: ResourceContext, hostId: string): Promise<KscParams | undefined> {
+export async function readDp(ctx: ResourceContext, hostId: string): Promise<DpObject | undefined> {
   try {
     return await ctx.client.uaControl.getUpdateAgentInfo(hostId);
   } catch (err) {
@@ -36,12 +37,12 @@ export async function mayBeDp(ctx: ResourceContext, hostId: string): Promise<boo
 
 /** The DPs this process registered, by host id. */
 const registeredDps = (ctx: ResourceContext) =>
-  ctx.state.processState("registered DPs", () => new Map<string, KscParams>());
+  ctx.state.processState("registered DPs", () => new Map<string, DpObject>());
 
 /** This process registered the host as a new DP, with this object (the server's template and the declared
  *  settings; its push server off, as the template has it). */
-export function noteRegisteredDp(ctx: ResourceContext, hostId: string, info: KscParams): void {
-  registeredDps(ctx).set(hostId, info);
+export function noteRegisteredDp(ctx: ResourceContext, hostId: string, dp: DpObject): void {
+  registeredDps(ctx).set(hostId, dp);
 }
 
 /**
@@ -49,59 +50,53 @@ export function noteRegisteredDp(ctx: ResourceContext, hostId: string, info: Ksc
  * when there is one (a PushServer is checked right after its DP is created in the same run), else as read, and
  * undefined when the host is no DP.
  */
-export async function dpForCheck(ctx: ResourceContext, hostId: string): Promise<KscParams | undefined> {
+export async function dpForCheck(ctx: ResourceContext, hostId: string): Promise<DpObject | undefined> {
   const mine = registeredDps(ctx).get(hostId);
   if (mine) return mine;
   return (await mayBeDp(ctx, hostId)) ? readDp(ctx, hostId) : undefined;
 }
 
-/** Write back a full DP object after `overlay` changed the caller's own fields. Call with the host's lock held. */
-export async function writeDp(
-  ctx: ResourceContext,
-  hostId: string,
-  current: KscParams,
-  overlay: (info: KscParams) => void,
-): Promise<KscParams> {
-  const next = cloneParams(current);
-  overlay(next);
-  next[ctx.keys.dp.hostId] = hostId;
-  await ctx.client.uaControl.modifyUpdateAgent(next);
-  return next;
-}
-
-export interface PushSettings {
-  enabled: boolean;
-  port?: number;
-  remoteAddress: string;
-}
-
-export function pushSettingsOf(keys: KeyNames, info: KscParams): PushSettings {
-  return {
-    enabled: kscBoolean(info[keys.dp.pushServerEnabled]) ?? false,
-    port: kscNumber(info[keys.dp.pushServerPort]),
-    remoteAddress: kscString(info[keys.dp.pushServerRemoteAddress]) ?? "",
-  };
+/** Write back a full DP object, as changed by the caller in its own fields. Call with the host's lock held. */
+export async function writeDp(ctx: ResourceContext, hostId: string, next: DpObject): Promise<DpObject> {
+  const written = next.withHostId(hostId);
+  await ctx.client.uaControl.modifyUpdateAgent(written);
+  return written;
 }
 
 /** The push-server keys must be in the DP's settings (the server lists every setting a DP has, with defaults). */
-export function requirePushKeys(keys: KeyNames, info: KscParams): void {
-  const missing = [keys.dp.pushServerEnabled, keys.dp.pushServerPort].filter((k) => !(k in info));
+export function requirePushKeys(dp: DpObject): void {
+  const missing = dp.missingPushServerKeys();
   if (missing.length > 0) throw new KeyNameError("distribution point setting", missing);
 }
 
-/** The TCP ports the DP itself listens on, by the DistributionPoint property that sets them. */
-export interface DpPorts {
-  port?: number;
-  nonSslPort?: number;
+const DP_PORT_WORDS = {
+  port: "its TLS port for Network Agents (DistributionPoint port)",
+  nonSslPort: "its non-TLS port for Network Agents (DistributionPoint nonSslPort)",
+} as const;
+
+/** Why a push server cannot take `pushPort` on a DP with these ports (clashingDpPort), or undefined. */
+export function pushPortClash(ports: DpPorts, pushPort: number): string | undefined {
+  const which = clashingDpPort(ports, pushPort);
+  return (
+    which &&
+    `${pushPort} is already used by the distribution point as ${DP_PORT_WORDS[which]}; choose another port`
+  );
 }
 
-export function dpPortsOf(keys: KeyNames, info: KscParams): DpPorts {
-  return { port: kscNumber(info[keys.dp.port]), nonSslPort: kscNumber(info[keys.dp.nonSslPort]) };
-}
-
-/** Which DP port (if any) equals `port`, in words: "the DP's port (UaPort)". */
-export function clashingDpPort(ports: DpPorts, port: number): string | undefined {
-  if (ports.port === port) return "its TLS port for Network Agents (DistributionPoint port)";
-  if (ports.nonSslPort === port) return "its non-TLS port for Network Agents (DistributionPoint nonSslPort)";
-  return undefined;
+/**
+ * The DP property that cannot take its declared port because the DP's running push server uses it
+ * (clashingDpPort), with the reason; undefined when none.
+ */
+export function dpPortClash(
+  ports: DpPorts,
+  push: { enabled: boolean; port?: number },
+): { property: "port" | "nonSslPort"; reason: string } | undefined {
+  if (!push.enabled || push.port === undefined) return undefined;
+  const property = clashingDpPort(ports, push.port);
+  return (
+    property && {
+      property,
+      reason: `${push.port} is the port of the push server running on this distribution point; choose another port`,
+    }
+  );
 }

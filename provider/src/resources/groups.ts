@@ -2,7 +2,6 @@
 // The whole group tree is read once per provider process (one FindGroups) and read again when a lookup misses,
 // so a group created in the console during a run is still found. Paths compare case-insensitively.
 import { KscClient } from "../ksc/api";
-import { KeyNames } from "../ksc/keys";
 import { InputError, quote, sameName } from "./common";
 
 export interface GroupInfo {
@@ -53,10 +52,7 @@ export function samePath(a: string, b: string, rootName = DEFAULT_ROOT_NAME): bo
 export class GroupDirectory {
   private tree?: Promise<Tree>;
 
-  constructor(
-    private readonly client: KscClient,
-    private readonly keys: KeyNames,
-  ) {}
+  constructor(private readonly client: KscClient) {}
 
   /** Forget the cached tree (the next lookup reads it again). */
   invalidate(): void {
@@ -119,13 +115,8 @@ export class GroupDirectory {
   }
 
   private async read(): Promise<Tree> {
-    const g = this.keys.group;
     const rootId = await this.client.hostGroup.groupIdGroups();
-    const groups = await this.client.hostGroup.findGroups({ op: ">=", attribute: g.id, value: 0 }, [
-      g.id,
-      g.name,
-      g.parentId,
-    ]);
+    const groups = await this.client.inventory.listGroups();
     const byId = new Map<number, { id: number; name: string; parentId: number | null }>();
     const children = new Map<number, number[]>();
     for (const r of groups) {

@@ -104,7 +104,7 @@ describe("a real-looking network section whose force-connection setting has anot
       Nagentports: { value: [15000, 15001], locked: false },
       [FORCE]: { value: false, locked: false },
     });
-    const k = f.ctx.keys.networkAgent;
+    const k = f.ctx.client.keyNames.networkAgent;
     expect([k.networkSection, k.useUdpPort, k.udpPort]).toEqual(["86", "OpenUdpPort", "Nagentports"]);
     expect(k.forceConnectionThroughDp).toBe("PROPOSED_UseDpForceConnection");
   });

@@ -1,17 +1,17 @@
-// NetworkAgentPolicy: the Network Agent policy (product/version from keys.networkAgent) of an administration group,
-// with the connectivity settings of the push-server procedure, each with its lock. Policy attributes go through
-// AddPolicy/UpdatePolicyData; the settings through one SsContents handle (updateInSection: Ss_Read, Ss_Update,
-// Ss_Apply, always released). A policy is found in the console by its group and name (AddPolicy always makes a new one).
-import { KscParams, KscValue, PolicyRecord } from "../ksc/api";
+// NetworkAgentPolicy: the Network Agent policy (product/version as the client names them) of an administration
+// group, with the connectivity settings of the push-server procedure, each with its lock. Policy attributes go
+// through AddPolicy/UpdatePolicyData; the settings through the client's typed Network Agent settings (one
+// SsContents handle: Ss_Read, Ss_Update, Ss_Apply, always released). A policy is found in the console by its group
+// and name (AddPolicy always makes a new one).
+import { PolicyDataChange, PolicyRecord } from "../ksc/api";
 import { isNotFound } from "../ksc/errors";
-import { KeyNames } from "../ksc/keys";
+import { Locked as LockedValue, NA_SETTINGS, NaSettingName, NaSettings } from "../ksc/networkAgent";
 import {
   CheckFailure,
   CheckResult,
   CreatedWithErrorsError,
   DiffResult,
   InputError,
-  KeyNameError,
   RESOURCE_NAME_KEY,
   ResourceContext,
   containsUnknown,
@@ -21,11 +21,7 @@ import {
   errorText,
   isNewResource,
   isUnknown,
-  kscBoolean,
-  kscNumber,
-  policyValue,
   quote,
-  readPolicyValue,
   unchangedDeclaration,
 } from "./common";
 import { GroupInfo, GroupRef, normalGroupRef, samePath } from "./groups";
@@ -39,99 +35,45 @@ import { ResourceProvider, diffResult } from "./provider";
 import type { ResourceKind } from "./schemaTypes";
 import { validateInputs } from "./validation";
 
-type SettingName = "forceConnectionThroughDp" | "useUdpPort" | "udpPort";
+export { NA_SETTINGS };
 
-interface Setting {
-  name: SettingName;
-  key: (k: KeyNames) => string;
-  kind: "boolean" | "udpPort";
-}
+type Locked = LockedValue<boolean | number>;
+type Settings = Partial<Record<NaSettingName, Locked>>;
 
-/** The connectivity settings (Connectivity → Network) and their keys in the policy's network section. */
-export const NA_SETTINGS: readonly Setting[] = [
-  { name: "forceConnectionThroughDp", key: (k) => k.networkAgent.forceConnectionThroughDp, kind: "boolean" },
-  { name: "useUdpPort", key: (k) => k.networkAgent.useUdpPort, kind: "boolean" },
-  { name: "udpPort", key: (k) => k.networkAgent.udpPort, kind: "udpPort" },
-];
-
-// ---- the UDP port: an array of ports, the first is the setting (docs/ksc-key-names.md, "The UDP port") ----
-
-/**
- * The "UDP port number" in the value the console holds: the Network Agent keeps its UDP ports as an array of int
- * (by default 15000, 15001) whose FIRST element is the port the Administration Server contacts. A plain number is
- * taken as the port too (a server whose name for the setting, from the probe, holds one port). Anything else,
- * or an empty array: no port.
- */
-export function udpPortOf(v: KscValue | undefined): number | undefined {
-  if (Array.isArray(v)) return v.length > 0 ? kscNumber(v[0]) : undefined;
-  return kscNumber(v);
-}
-
-/**
- * The value to write for UDP port `port`, given the value the console holds: in an array only the first element
- * changes, every other element is written back as it was, in its place (an empty array becomes [port]); a plain
- * number is replaced by the port. `sharedWith` lists the other elements equal to the new port: they are kept all
- * the same (pulumi-ksc does not own them), and the caller warns.
- */
-export function withUdpPort(
-  current: KscValue | undefined,
-  port: number,
-): { value: KscValue; sharedWith: number[] } {
-  if (!Array.isArray(current)) return { value: port, sharedWith: [] };
-  const rest = current.slice(1);
-  const sharedWith = rest.flatMap((v, i) => (kscNumber(v) === port ? [i + 2] : []));
-  return { value: [port, ...rest], sharedWith };
-}
-
-/** A setting's value as the resource sees it, from the policy-format value the console holds. */
-export function settingValue(s: Setting, v: KscValue | undefined): boolean | number | undefined {
-  return s.kind === "udpPort" ? udpPortOf(v) : kscBoolean(v);
-}
-
-/**
- * The variables to Ss_Update for the declared settings, made from the section as the console holds it. A setting
- * whose key the section does not hold is never sent (Ss_Update would fail, a replace would create a meaningless
- * variable): those keys are returned in `missing`, and the caller writes nothing.
- */
-export function settingsUpdate(
-  keys: KeyNames,
-  section: KscParams,
-  i: Pick<Inputs, SettingName>,
-): { data: KscParams; missing: string[]; warnings: string[] } {
-  const data: KscParams = {};
-  const missing: string[] = [];
-  const warnings: string[] = [];
-  for (const s of NA_SETTINGS) {
-    const v = i[s.name] as LockedBooleanChecked | LockedPortChecked;
-    const key = s.key(keys);
-    const held = readPolicyValue(keys, section, key);
-    if (held === undefined) {
-      missing.push(key);
-      continue;
-    }
-    let value: KscValue = v.value;
-    if (s.kind === "udpPort") {
-      const w = withUdpPort(held.value, v.value as number);
-      value = w.value;
-      if (w.sharedWith.length > 0)
-        warnings.push(
-          `UDP port ${v.value} is also element ${w.sharedWith.join(", ")} of ${key} (${JSON.stringify(value)}); pulumi-ksc changes only the first element and leaves the others as they are`,
-        );
-    }
-    data[key] = policyValue(keys, value, v.locked);
-  }
-  return { data, missing, warnings };
-}
-
-type Locked = { value: boolean | number; locked: boolean };
-type Settings = Partial<Record<SettingName, Locked>>;
-
+/** The policy attributes: schema property → the client's PolicyRecord field. The one place they are paired. */
 const ATTRIBUTES = [
   { name: "name", record: "displayName" },
   { name: "active", record: "active" },
   { name: "inheritFromParent", record: "acceptParent" },
   { name: "forceInheritance", record: "forceDistribToChildren" },
 ] as const;
+
+type AttributeName = (typeof ATTRIBUTES)[number]["name"];
+type Attributes = Pick<Outputs, AttributeName>;
+type RecordAttributes = Pick<PolicyRecord, (typeof ATTRIBUTES)[number]["record"]>;
+
+/** A record's attributes, by schema property. */
+function attributesOf(p: RecordAttributes): Attributes {
+  const out: Record<string, unknown> = {};
+  for (const a of ATTRIBUTES) out[a.name] = p[a.record];
+  return out as Attributes;
+}
+
+/** Declared attributes (those set), as the client's record fields. */
+function recordAttributes(i: Partial<Attributes>): Partial<RecordAttributes> {
+  const out: Record<string, unknown> = {};
+  for (const a of ATTRIBUTES) if (i[a.name] !== undefined) out[a.record] = i[a.name];
+  return out as Partial<RecordAttributes>;
+}
+
+/** The declared attributes that differ from the record's, as the client's change. */
+function attributeChange(p: PolicyRecord, i: Partial<Attributes>): PolicyDataChange {
+  const out: Record<string, unknown> = {};
+  for (const [field, v] of Object.entries(recordAttributes(i))) {
+    if (p[field as keyof RecordAttributes] !== v) out[field] = v;
+  }
+  return out as PolicyDataChange;
+}
 
 function describePolicy(id: number, name?: string): string {
   return name ? `policy ${quote(name)} (id ${id})` : `policy ${id}`;
@@ -207,7 +149,7 @@ function severalMessage(list: PolicyRecord[], group: GroupInfo): string {
 
 /** The group's own Network Agent policies with this name (not those inherited from parent groups). */
 async function findByName(ctx: ResourceContext, groupId: number, name: string): Promise<PolicyRecord[]> {
-  const na = ctx.keys.networkAgent;
+  const na = ctx.client.networkAgent.product;
   const all = await ctx.client.policy.getPoliciesForGroup(groupId);
   return all.filter(
     (p) =>
@@ -219,50 +161,17 @@ async function findByName(ctx: ResourceContext, groupId: number, name: string): 
   );
 }
 
-async function readSettings(ctx: ResourceContext, policyId: number): Promise<Settings> {
-  const na = ctx.keys.networkAgent;
-  let section: KscParams;
-  try {
-    section = await ctx.client.policySettings.readSection(
-      policyId,
-      na.product,
-      na.version,
-      na.networkSection,
-    );
-  } catch (err) {
-    if (isNotFound(err)) return {}; // the policy does not hold the section (yet)
-    throw err;
-  }
-  const out: Settings = {};
-  for (const s of NA_SETTINGS) {
-    const v = readPolicyValue(ctx.keys, section, s.key(ctx.keys));
-    const value = v && settingValue(s, v.value);
-    if (v && value !== undefined) out[s.name] = { value, locked: v.locked };
-  }
-  return out;
+function readSettings(ctx: ResourceContext, policyId: number): Promise<Settings> {
+  return ctx.client.networkAgent.readSettings(policyId);
 }
 
-/** Ss_Read of the network section, Ss_Update of the three settings, Ss_Apply, release: one SsContents handle. */
+/** The declared settings, written through one SsContents handle (Ss_Read, Ss_Update, Ss_Apply, release). */
 async function writeSettings(ctx: ResourceContext, policyId: number, i: Inputs): Promise<void> {
-  const na = ctx.keys.networkAgent;
-  const keys = [na.networkSection, ...NA_SETTINGS.map((s) => s.key(ctx.keys))];
-  // Ss_Update, never Ss_Replace, and only of variables the section holds: every Network Agent policy holds these
-  // settings, so one that is missing means the key name is not this server's (a placeholder, or a name the probe
-  // has not confirmed), and must not be created as a new, meaningless variable.
-  await ctx.client.policySettings
-    .updateInSection(policyId, na.product, na.version, na.networkSection, (section) => {
-      const { data, missing, warnings } = settingsUpdate(ctx.keys, section, i);
-      if (missing.length > 0)
-        throw new KeyNameError(`Network Agent policy setting (section ${quote(na.networkSection)})`, missing);
-      for (const w of warnings) ctx.log("warn", `Network Agent ${describePolicy(policyId)}: ${w}`);
-      return data;
-    })
-    .catch(async (err: unknown) => {
-      if (err instanceof KeyNameError || !isNotFound(err)) throw err;
-      // Not found: the policy itself (deleted in the console), or its network section.
-      if ((await policyData(ctx, policyId)) === undefined) throw new PolicyGoneError(policyId);
-      throw new KeyNameError("Network Agent policy setting", keys);
-    });
+  const warn = (w: string) => ctx.log("warn", `Network Agent ${describePolicy(policyId)}: ${w}`);
+  await ctx.client.networkAgent.writeSettings(policyId, i as NaSettings, warn).catch((err: unknown) => {
+    if (isNotFound(err)) throw new PolicyGoneError(policyId);
+    throw err;
+  });
 }
 
 /** The policy was not found while its settings were written. */
@@ -282,10 +191,11 @@ function sameLocked(
 /** What differs between the declaration and a policy in the console, in words. */
 export function differencesFrom(i: Inputs, p: PolicyRecord, settings: Settings): string[] {
   const out: string[] = [];
+  const held = attributesOf(p);
   for (const a of ATTRIBUTES) {
-    if (p[a.record] !== i[a.name])
+    if (held[a.name] !== i[a.name])
       out.push(
-        `${a.name}: ${JSON.stringify(p[a.record])} in the console, ${JSON.stringify(i[a.name])} declared`,
+        `${a.name}: ${JSON.stringify(held[a.name])} in the console, ${JSON.stringify(i[a.name])} declared`,
       );
   }
   for (const s of NA_SETTINGS) {
@@ -299,11 +209,7 @@ export function differencesFrom(i: Inputs, p: PolicyRecord, settings: Settings):
 }
 
 async function applyAttributes(ctx: ResourceContext, p: PolicyRecord, i: Inputs): Promise<void> {
-  const change: Record<string, string | boolean> = {};
-  if (p.displayName !== i.name) change.displayName = i.name;
-  if (p.active !== i.active) change.active = i.active!;
-  if (p.acceptParent !== i.inheritFromParent) change.acceptParent = i.inheritFromParent!;
-  if (p.forceDistribToChildren !== i.forceInheritance) change.forceDistribToChildren = i.forceInheritance!;
+  const change = attributeChange(p, i);
   if (Object.keys(change).length > 0) await ctx.client.policy.updatePolicyData(p.id, change);
 }
 
@@ -319,13 +225,7 @@ function settingsFrom(i: Inputs): Settings {
 
 /** The policy's record once applyAttributes() has made it match the declaration. */
 function withAttributes(p: PolicyRecord, i: Inputs): PolicyRecord {
-  return {
-    ...p,
-    displayName: i.name,
-    active: i.active ?? p.active,
-    acceptParent: i.inheritFromParent ?? p.acceptParent,
-    forceDistribToChildren: i.forceInheritance ?? p.forceDistribToChildren,
-  };
+  return { ...p, ...recordAttributes(i) };
 }
 
 /**
@@ -350,12 +250,9 @@ async function outputsOf(
     group: carried.group ?? group?.path ?? p.groupId,
     groupId: p.groupId,
     groupPath: group?.path ?? String(p.groupId),
-    name: p.displayName,
     product: p.product,
     version: p.version,
-    active: p.active,
-    inheritFromParent: p.acceptParent,
-    forceInheritance: p.forceDistribToChildren,
+    ...attributesOf(p),
     adopted: carried.adopted,
   };
   if (settings.forceConnectionThroughDp)
@@ -379,7 +276,7 @@ async function policyData(ctx: ResourceContext, id: number): Promise<PolicyRecor
 
 export async function create(ctx: ResourceContext, inputs: Inputs): Promise<{ id: string; outs: Outputs }> {
   const group = await ctx.groups.resolve(inputs.group, "group");
-  const na = ctx.keys.networkAgent;
+  const na = ctx.client.networkAgent.product;
   const existing = await findByName(ctx, group.id, inputs.name);
   if (existing.length > 1) throw new InputError("name", severalMessage(existing, group));
   let id: number;
@@ -416,12 +313,10 @@ export async function create(ctx: ResourceContext, inputs: Inputs): Promise<{ id
       () =>
         ctx.client.policy.addPolicy({
           displayName: inputs.name,
+          ...recordAttributes(inputs),
           product: na.product,
           version: na.version,
           groupId: group.id,
-          active: inputs.active,
-          acceptParent: inputs.inheritFromParent,
-          forceDistribToChildren: inputs.forceInheritance,
         }),
       async () => {
         const now = await findByName(ctx, group.id, inputs.name);
@@ -448,15 +343,7 @@ export async function create(ctx: ResourceContext, inputs: Inputs): Promise<{ id
       );
     }
     // Made just now from the declaration: its record and settings are what was written.
-    const record = recordFrom(id, {
-      name: inputs.name,
-      product: na.product,
-      version: na.version,
-      groupId: group.id,
-      active: inputs.active,
-      inheritFromParent: inputs.inheritFromParent,
-      forceInheritance: inputs.forceInheritance,
-    });
+    const record = recordFrom(id, { ...inputs, product: na.product, version: na.version, groupId: group.id });
     const carried = { group: inputs.group, adopt: inputs.adopt, adopted };
     return { id: String(id), outs: await outputsOf(ctx, record, carried, settingsFrom(inputs), group) };
   }
@@ -484,7 +371,7 @@ export async function read(
 ): Promise<{ id: string; props?: Outputs; inputs?: Inputs }> {
   const p = await policyData(ctx, policyId(id));
   if (!p) return { id: "" }; // deleted in the console: dropped from the state
-  // The group cannot change (KLPOL_GROUP_ID is read-only), so the declared form of the group stays.
+  // The group cannot change (a policy's group attribute is read-only), so the declared form of the group stays.
   const carried = { group: props.group, adopt: props.adopt, adopted: props.adopted ?? false };
   const outs = await outputsOf(ctx, p, carried, undefined, { id: props.groupId, path: props.groupPath });
   return { id, props: outs, inputs: inputsFrom(outs) };
@@ -548,13 +435,14 @@ function recordFrom(
   return {
     id,
     displayName: o.name,
+    active: false,
+    acceptParent: true,
+    forceDistribToChildren: false,
+    ...recordAttributes(o),
     product: o.product,
     version: o.version,
     groupId: o.groupId,
-    active: o.active,
     roaming: false,
-    acceptParent: o.inheritFromParent,
-    forceDistribToChildren: o.forceInheritance,
     inherited: false,
     raw: {},
   };

@@ -2,7 +2,7 @@
 // names, see ../ksc/keys.ts) and nothing else: enabling and changing go through read-modify-write of the DP
 // object under the host's lock; deleting turns the push server off and leaves the DP. The host's keep-connection
 // flag, which KSC turns on with the push server, is reported but never compared.
-import { KscLong, KscParams } from "../ksc/api";
+import { DpObject } from "../ksc/dpObject";
 import {
   CheckFailure,
   CheckResult,
@@ -14,22 +14,11 @@ import {
   errorText,
   isNewResource,
   isUnknown,
-  kscString,
   quote,
   unchangedDeclaration,
 } from "./common";
 import { deviceById, deviceConnection } from "./devices";
-import {
-  DpPorts,
-  PushSettings,
-  clashingDpPort,
-  dpPortsOf,
-  dpForCheck,
-  pushSettingsOf,
-  readDp,
-  requirePushKeys,
-  writeDp,
-} from "./dpObject";
+import { PushSettings, dpForCheck, pushPortClash, readDp, requirePushKeys, writeDp } from "./dpObject";
 import type { PushServerCheckedInputs as Inputs, PushServerOutputs as Outputs } from "./schema.generated";
 import type { ResourceKind } from "./schemaTypes";
 import { ResourceProvider, diffResult } from "./provider";
@@ -52,11 +41,6 @@ function describeHost(hostId: string, displayName?: string): string {
 
 function matches(push: PushSettings, i: Inputs): boolean {
   return push.enabled && push.port === i.port && push.remoteAddress === i.remoteAddress;
-}
-
-function portClash(ports: DpPorts, port: number): string | undefined {
-  const which = clashingDpPort(ports, port);
-  return which && `${port} is already used by the distribution point as ${which}; choose another port`;
 }
 
 function alreadyRunningMessage(where: string, push: PushSettings): string {
@@ -126,7 +110,7 @@ async function verifyHost(
   if (declared && unchangedDeclaration(olds, news, ["hostId"])) {
     // A running push server moves to another port, on a DP this program declares: its declared ports are what
     // the new port must not take (update() checks the console's again, under the host's lock).
-    const clash = isUnknown(news.port) ? undefined : portClash(declared, news.port);
+    const clash = isUnknown(news.port) ? undefined : pushPortClash(declared, news.port);
     if (clash) failures.push({ property: "port", reason: clash });
     return failures;
   }
@@ -142,15 +126,15 @@ async function verifyHost(
     if (device && !declared) {
       failures.push({ property: "hostId", reason: notADpReason(news.hostId, device.displayName, true) });
     }
-    const clash = declared && !isUnknown(news.port) ? portClash(declared, news.port) : undefined;
+    const clash = declared && !isUnknown(news.port) ? pushPortClash(declared, news.port) : undefined;
     if (clash) failures.push({ property: "port", reason: clash });
     return failures;
   }
-  requirePushKeys(ctx.keys, info);
-  const ports = ctx.state.declaredDpPorts(news.hostId) ?? dpPortsOf(ctx.keys, info);
-  const clash = isUnknown(news.port) ? undefined : portClash(ports, news.port);
+  requirePushKeys(info);
+  const ports = ctx.state.declaredDpPorts(news.hostId) ?? info.ports;
+  const clash = isUnknown(news.port) ? undefined : pushPortClash(ports, news.port);
   if (clash) failures.push({ property: "port", reason: clash });
-  const push = pushSettingsOf(ctx.keys, info);
+  const push = info.pushServer;
   if (
     isNewResource(olds) &&
     push.enabled &&
@@ -166,13 +150,9 @@ async function verifyHost(
 
 // ---- CRUD ----
 
-function overlayPush(ctx: ResourceContext, i: Inputs): (info: KscParams) => void {
-  const dp = ctx.keys.dp;
-  return (info) => {
-    info[dp.pushServerEnabled] = true;
-    info[dp.pushServerPort] = new KscLong(i.port);
-    info[dp.pushServerRemoteAddress] = i.remoteAddress;
-  };
+/** The DP object with this resource's push server on, as declared. */
+function withPush(dp: DpObject, i: Inputs): DpObject {
+  return dp.withPushServer({ enabled: true, port: i.port, remoteAddress: i.remoteAddress });
 }
 
 async function notADp(ctx: ResourceContext, hostId: string): Promise<InputError> {
@@ -190,15 +170,14 @@ async function notADp(ctx: ResourceContext, hostId: string): Promise<InputError>
  * the device's keep-connection flag (`connection`).
  */
 function outputsOf(
-  ctx: ResourceContext,
   hostId: string,
-  info: KscParams,
+  dp: DpObject,
   carried: { adopt?: boolean; adopted: boolean },
   connection: { displayName?: string; keepConnection: boolean },
 ): Outputs {
-  requirePushKeys(ctx.keys, info);
-  const displayName = kscString(info[ctx.keys.dp.displayName]) || connection.displayName || hostId;
-  const push = pushSettingsOf(ctx.keys, info);
+  requirePushKeys(dp);
+  const displayName = dp.displayName || connection.displayName || hostId;
+  const push = dp.pushServer;
   const port = push.port ?? 0;
   const out: Outputs = {
     hostId,
@@ -219,11 +198,11 @@ export async function create(ctx: ResourceContext, inputs: Inputs): Promise<{ id
   const { info, adopted } = await ctx.state.dpHostLock.run(hostId, async () => {
     const current = await readDp(ctx, hostId);
     if (!current) throw await notADp(ctx, hostId);
-    requirePushKeys(ctx.keys, current);
-    const where = describeHost(hostId, kscString(current[ctx.keys.dp.displayName]));
-    const clash = portClash(dpPortsOf(ctx.keys, current), inputs.port);
+    requirePushKeys(current);
+    const where = describeHost(hostId, current.displayName);
+    const clash = pushPortClash(current.ports, inputs.port);
     if (clash) throw new InputError("port", clash);
-    const push = pushSettingsOf(ctx.keys, current);
+    const push = current.pushServer;
     if (matches(push, inputs)) {
       // Running exactly as declared: this resource's own write from a run whose result was lost, or a push
       // server set up by hand the same way. Either way the declaration holds.
@@ -231,10 +210,10 @@ export async function create(ctx: ResourceContext, inputs: Inputs): Promise<{ id
       return { info: current, adopted: true };
     }
     if (push.enabled && !inputs.adopt) throw new InputError("hostId", alreadyRunningMessage(where, push));
-    const written = await writeDp(ctx, hostId, current, overlayPush(ctx, inputs)).catch(async (err) => {
+    const written = await writeDp(ctx, hostId, withPush(current, inputs)).catch(async (err) => {
       // The write may have been applied and only its reply lost: then the DP now holds exactly our settings.
       const now = await readDp(ctx, hostId).catch(() => undefined);
-      if (now && matches(pushSettingsOf(ctx.keys, now), inputs)) return now;
+      if (now && matches(now.pushServer, inputs)) return now;
       throw doing(`enabling the push server on ${where}`, err);
     });
     if (push.enabled) ctx.log("info", `took over the push server running on ${where} (adopt: true)`);
@@ -243,7 +222,7 @@ export async function create(ctx: ResourceContext, inputs: Inputs): Promise<{ id
   // KSC turns the device's keep-connection on with the push server: asked now, not from an older list.
   const carried = { adopt: inputs.adopt, adopted };
   const connection = await deviceConnection(ctx, hostId, true);
-  const outs = outputsOf(ctx, hostId, info, carried, connection);
+  const outs = outputsOf(hostId, info, carried, connection);
   ctx.log("info", outs.firewallNote);
   return { id: hostId, outs };
 }
@@ -256,7 +235,7 @@ export async function read(
   const info = await readDp(ctx, id);
   if (!info) return { id: "" }; // the DP is gone, and its push-server settings with it: the resource no longer exists
   const carried = { adopt: props.adopt, adopted: props.adopted ?? false };
-  const outs = outputsOf(ctx, id, info, carried, await deviceConnection(ctx, id, false));
+  const outs = outputsOf(id, info, carried, await deviceConnection(ctx, id, false));
   const inputs: Inputs & { running?: false } = {
     hostId: id,
     port: outs.port,
@@ -278,19 +257,19 @@ export async function update(
   const { info, wasRunning } = await ctx.state.dpHostLock.run(id, async () => {
     const current = await readDp(ctx, id);
     if (!current) throw await notADp(ctx, id);
-    const clash = portClash(dpPortsOf(ctx.keys, current), news.port);
+    const clash = pushPortClash(current.ports, news.port);
     if (clash) throw new InputError("port", clash);
-    const written = await writeDp(ctx, id, current, overlayPush(ctx, news)).catch((err) => {
+    const written = await writeDp(ctx, id, withPush(current, news)).catch((err) => {
       throw doing(`changing the push server on ${describeHost(id, olds.displayName)}`, err);
     });
-    return { info: written, wasRunning: pushSettingsOf(ctx.keys, current).enabled };
+    return { info: written, wasRunning: current.pushServer.enabled };
   });
   // A push server that kept running (a new port or address) leaves the device's keep-connection as it was;
   // one turned on again (it was off in the console) may have changed it.
   const connection = wasRunning
     ? { displayName: olds.displayName, keepConnection: olds.keepConnection }
     : await deviceConnection(ctx, id, true);
-  const outs = outputsOf(ctx, id, info, { adopt: news.adopt, adopted: olds.adopted ?? false }, connection);
+  const outs = outputsOf(id, info, { adopt: news.adopt, adopted: olds.adopted ?? false }, connection);
   // The port to open is said whenever the push server starts listening somewhere new: on create, on a new port, and
   // when it is turned on again after it was turned off in the console.
   if (!wasRunning || olds.port !== outs.port) ctx.log("info", outs.firewallNote);
@@ -300,10 +279,8 @@ export async function update(
 async function remove(ctx: ResourceContext, id: string, props: Partial<Outputs>): Promise<void> {
   await ctx.state.dpHostLock.run(id, async () => {
     const current = await readDp(ctx, id);
-    if (!current || !pushSettingsOf(ctx.keys, current).enabled) return; // nothing runs any more
-    await writeDp(ctx, id, current, (info) => {
-      info[ctx.keys.dp.pushServerEnabled] = false;
-    }).catch((err) => {
+    if (!current || !current.pushServer.enabled) return; // nothing runs any more
+    await writeDp(ctx, id, current.withPushServer({ enabled: false })).catch((err) => {
       throw doing(`turning off the push server on ${describeHost(id, props.displayName)}`, err);
     });
   });

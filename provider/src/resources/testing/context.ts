@@ -1,7 +1,6 @@
 // A ResourceContext over any KscClient (the fake or a real client against the emulator), collecting log lines. Each
 // call is a new provider process: its own state (claims, declared ports, locks, values read once).
 import { KscClient } from "../../ksc/api";
-import { KeyNames, resolveKeyNames } from "../../ksc/keys";
 import { Level, ResourceContext } from "../common";
 import { GroupDirectory } from "../groups";
 import { ProcessState } from "../state";
@@ -10,12 +9,11 @@ export interface TestContext extends ResourceContext {
   readonly logs: { level: Level; message: string }[];
 }
 
-export function testContext(client: KscClient, keys: KeyNames = resolveKeyNames({})): TestContext {
+export function testContext(client: KscClient): TestContext {
   const logs: { level: Level; message: string }[] = [];
   return {
     client,
-    keys,
-    groups: new GroupDirectory(client, keys),
+    groups: new GroupDirectory(client),
     state: new ProcessState(),
     logs,
     log: (level, message) => logs.push({ level, message }),

@@ -18,7 +18,10 @@ import {
 } from "../../ksc/api";
 import { KscError } from "../../ksc/errors";
 import { KeyNames, resolveKeyNames } from "../../ksc/keys";
-import { cloneParams, isParams, kscBoolean, kscNumber, kscParamsArray } from "../common";
+import { DpObject } from "../../ksc/dpObject";
+import { Inventory } from "../../ksc/inventory";
+import { NetworkAgentSettings } from "../../ksc/networkAgent";
+import { cloneParams, isParams, kscBoolean, kscNumber, kscParamsArray } from "../../ksc/values";
 
 export interface FakeHost {
   hostId: string;
@@ -97,6 +100,20 @@ export class FakeKsc implements KscClient {
   constructor(keys: KeyNames = resolveKeyNames({})) {
     this.keys = keys;
     this.seed();
+  }
+
+  get keyNames(): KeyNames {
+    return this.keys;
+  }
+
+  /** The production typed layer over this fake's Policy and SsContents calls. */
+  get networkAgent(): NetworkAgentSettings {
+    return new NetworkAgentSettings(this.policy, this.policySettings, this.keys);
+  }
+
+  /** The production typed layer over this fake's HostGroup calls. */
+  get inventory(): Inventory {
+    return new Inventory(this.hostGroup, this.keys);
   }
 
   // ---- test controls ----
@@ -259,9 +276,13 @@ export class FakeKsc implements KscClient {
         this.assignAutomatically = enabled;
       }),
     getDefaultUpdateAgentRegistrationInfo: () =>
-      this.op("UaControl.GetDefaultUpdateAgentRegistrationInfo", () => this.defaultDp()),
-    registerUpdateAgent: (info: KscParams) =>
+      this.op(
+        "UaControl.GetDefaultUpdateAgentRegistrationInfo",
+        () => new DpObject(this.keys, this.defaultDp()),
+      ),
+    registerUpdateAgent: (dp: DpObject) =>
       this.op("UaControl.RegisterUpdateAgent", () => {
+        const info = dp.toWire();
         const m = "UaControl.RegisterUpdateAgent";
         const hostId = this.hostIdOf(info, m);
         if (!isParams(info[this.keys.dp.scope]))
@@ -270,8 +291,9 @@ export class FakeKsc implements KscClient {
         if (this.dps.has(hostId)) throw notPermitted(m, `host ${hostId} already is a distribution point`);
         this.store(hostId, { ...this.defaultDp(), ...cloneParams(info) }, m);
       }),
-    modifyUpdateAgent: (info: KscParams) =>
+    modifyUpdateAgent: (dp: DpObject) =>
       this.op("UaControl.ModifyUpdateAgent", () => {
+        const info = dp.toWire();
         const m = "UaControl.ModifyUpdateAgent";
         const hostId = this.hostIdOf(info, m);
         const current = this.dps.get(hostId);
@@ -290,7 +312,7 @@ export class FakeKsc implements KscClient {
         const stored = this.dps.get(hostId);
         if (!stored)
           throw notFound("UaControl.GetUpdateAgentInfo", `host ${hostId} is not a distribution point`);
-        return this.withOutputFields(hostId, stored);
+        return new DpObject(this.keys, this.withOutputFields(hostId, stored));
       }),
     getUpdateAgentsList: () =>
       this.op("UaControl.GetUpdateAgentsList", (): UpdateAgentDisplayInfo[] =>
@@ -300,8 +322,6 @@ export class FakeKsc implements KscClient {
           isConnectionGateway: kscBoolean(this.dps.get(hostId)?.[this.keys.dp.isConnectionGateway]) ?? false,
         })),
       ),
-    getUpdateAgentsDisplayInfoForHost: (_hostId: string) =>
-      this.op("UaControl.GetUpdateAgentsDisplayInfoForHost", (): UpdateAgentDisplayInfo[] => []),
   };
 
   private defaultDp(): KscParams {
@@ -603,17 +623,6 @@ export class FakeKsc implements KscClient {
       this.withContents(policyId, async (h) => {
         const data = change(await this.ssContents.read(h, product, version, section));
         await this.ssContents.update(h, product, version, section, data);
-        await this.ssContents.apply(h);
-      }),
-    replaceInSection: (
-      policyId: number,
-      product: string,
-      version: string,
-      section: string,
-      data: KscParams,
-    ) =>
-      this.withContents(policyId, async (h) => {
-        await this.ssContents.replace(h, product, version, section, data);
         await this.ssContents.apply(h);
       }),
   };
