@@ -7,15 +7,14 @@ import * as ps from "./pushServer";
 import { resetRegistry } from "./registry";
 import { PACKAGE_SCHEMA } from "./schema.generated";
 import { DOCS_KEY, RESOURCE_KINDS, RESOURCE_TOKENS, ResourceKind } from "./schemaTypes";
-import { FakeKsc, GROUPS } from "./testing/fake-client";
-import { testContext } from "./testing/context";
+import { GROUPS, HOSTS, testConsole, TestContext } from "./testing/console";
 
 type Logic = {
   check(
     olds: Record<string, unknown>,
     news: Record<string, unknown>,
   ): { inputs: unknown; failures: unknown[] };
-  create(ctx: ReturnType<typeof testContext>, inputs: never): Promise<{ outs: unknown }>;
+  create(ctx: TestContext, inputs: never): Promise<{ outs: unknown }>;
   diff(olds: never, news: never): { diffs: string[]; replaces: string[]; changes: boolean };
 };
 const LOGIC: Record<ResourceKind, Logic> = {
@@ -27,9 +26,9 @@ const LOGIC: Record<ResourceKind, Logic> = {
 /** A declaration, and for each input another valid value. */
 const CASES: Record<ResourceKind, { base: Record<string, unknown>; other: Record<string, unknown> }> = {
   DistributionPoint: {
-    base: { hostId: "guid-milan-dp-01", scopeGroups: [GROUPS.milan], scopeNlaNetworks: [] },
+    base: { hostId: HOSTS["milan-dp-01"], scopeGroups: [GROUPS.milan], scopeNlaNetworks: [] },
     other: {
-      hostId: "guid-rome-dp-01",
+      hostId: HOSTS["rome-dp-01"],
       deviceName: "rome-dp-01",
       scopeGroups: [GROUPS.rome],
       scopeNlaNetworks: [5],
@@ -47,8 +46,8 @@ const CASES: Record<ResourceKind, { base: Record<string, unknown>; other: Record
     },
   },
   PushServer: {
-    base: { hostId: "guid-milan-dp-01" },
-    other: { hostId: "guid-rome-dp-01", port: 14295, remoteAddress: "push.example", adopt: true },
+    base: { hostId: HOSTS["milan-dp-01"] },
+    other: { hostId: HOSTS["rome-dp-01"], port: 14295, remoteAddress: "push.example", adopt: true },
   },
   NetworkAgentPolicy: {
     base: { group: GROUPS.milan, name: "NA Milan" },
@@ -75,11 +74,14 @@ describe.each(RESOURCE_KINDS)("%s diff covers schema.json", (kind) => {
   });
 
   test.each(Object.keys(spec.inputProperties))("%s", async (name) => {
-    const ksc = new FakeKsc();
-    const ctx = testContext(ksc);
+    const ksc = testConsole();
+    const ctx = ksc.context();
     resetRegistry();
     if (kind === "PushServer") {
-      await dp.create(ctx, dp.check({}, { hostId: "guid-milan-dp-01", scopeGroups: [GROUPS.milan] }).inputs);
+      await dp.create(
+        ctx,
+        dp.check({}, { hostId: HOSTS["milan-dp-01"], scopeGroups: [GROUPS.milan] }).inputs,
+      );
     }
     const base = logic.check({}, CASES[kind].base);
     expect(base.failures).toEqual([]);

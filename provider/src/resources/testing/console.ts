@@ -12,11 +12,16 @@ import type { RawReply } from "../../ksc/transport";
 import { TestContext, testContext } from "./context";
 export type { TestContext } from "./context";
 import { createInProcessConsole, InProcessConsole } from "../../../../emulator/src/inProcess";
-import { KParams, KValue, long, params } from "../../../../emulator/src/codec";
-import { Policy, State } from "../../../../emulator/src/state";
-import { seedState } from "../../../../emulator/src/seed";
+import { isLong, isParams, KParams, KValue, long, params } from "../../../../emulator/src/codec";
 import { DEFAULT_KEY_NAMES } from "../../../../emulator/src/keys";
-import { guidFor } from "../../../../emulator/src/seed";
+import {
+  guidFor,
+  NA_PRODUCT,
+  NA_VERSION,
+  seedState,
+  STATUS_WITH_NETWORK_AGENT,
+} from "../../../../emulator/src/seed";
+import { Policy, State } from "../../../../emulator/src/state";
 
 const SERVER_URL = "http://ksc.in-process:13299";
 
@@ -207,7 +212,7 @@ export class TestConsole {
       fqdn: `${displayName}.corp.example`,
       osName: "Microsoft Windows Server 2022 Standard x64",
       ipLong: 0x0a000001,
-      status: 1 | 4 | 8,
+      status: STATUS_WITH_NETWORK_AGENT,
       instanceId: guidFor(`test-instance:${hostId}`),
       nagVersion: "14.0.0.4490",
       keepConnection: false,
@@ -284,14 +289,14 @@ export class TestConsole {
       },
       get scopeGroupIds() {
         const scope = m.get("UaScope");
-        const groups = isParamsValue(scope) ? scope.map.get("ScopeGroups") : undefined;
+        const groups = isParams(scope) ? scope.map.get("ScopeGroups") : undefined;
         return (Array.isArray(groups) ? groups : []).map((g) =>
-          isParamsValue(g) ? plainNumber(g.map.get("ScopeId")) : NaN,
+          isParams(g) ? plainNumber(g.map.get("ScopeId")) : NaN,
         );
       },
       set scopeGroupIds(ids) {
         const scope = m.get("UaScope");
-        const next = isParamsValue(scope) ? params(scope.map) : params();
+        const next = isParams(scope) ? params(scope.map) : params();
         next.map.set(
           "ScopeGroups",
           ids.map((id) => params({ ScopeId: long(id) })),
@@ -306,14 +311,14 @@ export class TestConsole {
     const na = this.emu.keyNames.networkAgent;
     const section = this.state.policies
       .get(policyId)
-      ?.storage.get("1103")
-      ?.get("1.0.0.0")
+      ?.storage.get(NA_PRODUCT)
+      ?.get(NA_VERSION)
       ?.get(na.networkSection);
     if (!section) return undefined;
     const m = section.map;
     const get = (name: string): PolicyValue | undefined => {
       const v = m.get(name);
-      if (!isParamsValue(v)) return undefined;
+      if (!isParams(v)) return undefined;
       return { value: plain(v.map.get("KLPRSS_Val") ?? null), locked: v.map.get("KLPRSS_Mnd") === true };
     };
     const view: NaSectionView = {
@@ -347,20 +352,17 @@ export function testConsole(options: TestConsoleOptions = {}): TestConsole {
   return new TestConsole(options);
 }
 
-function isParamsValue(v: KValue | undefined): v is KParams {
-  return typeof v === "object" && v !== null && !Array.isArray(v) && v.kind === "params";
-}
-
+/** An int or a long as a number (the emulator checks the types of what it stores); anything else NaN. */
 function plainNumber(v: KValue | undefined): number {
   if (typeof v === "number") return v;
-  if (typeof v === "object" && v !== null && !Array.isArray(v) && v.kind === "long") return v.value;
+  if (isLong(v)) return v.value;
   return NaN;
 }
 
 /** A console value as plain JS: longs as numbers, params as objects. */
 function plain(v: KValue): unknown {
   if (Array.isArray(v)) return v.map(plain);
-  if (isParamsValue(v)) return Object.fromEntries([...v.map].map(([k, x]) => [k, plain(x)]));
+  if (isParams(v)) return Object.fromEntries([...v.map].map(([k, x]) => [k, plain(x)]));
   if (typeof v === "object" && v !== null) return v.value;
   return v;
 }

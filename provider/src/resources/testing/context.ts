@@ -1,4 +1,5 @@
-// A ResourceContext over any KscClient (the fake or a real client against the emulator), collecting log lines.
+// A ResourceContext over any KscClient (the client on the in-process console, or on a running emulator), collecting
+// log lines.
 import { KscClient } from "../../ksc/api";
 import { KeyNames, resolveKeyNames } from "../../ksc/keys";
 import { Level, ResourceContext } from "../common";
