@@ -1,8 +1,8 @@
 // Faults at the HTTP layer: repeatable with a seed; resets, "apply then drop", transient errors, latency, TTL.
 import * as http from "http";
 import { RunningEmulator, startEmulator } from "./index";
-import { ManualClock } from "../../tools/testing/clock";
-import { get, post, pxgError, RawSession } from "../../tools/testing/raw-ksc";
+import { ManualClock } from "../../test/support/clock";
+import { get, post, pxgError, RawSession } from "../../test/support/raw-ksc";
 
 let emu: RunningEmulator;
 /** The emulator's clock: sessions expire when the test moves it, never by waiting. */

@@ -7,7 +7,7 @@ import {
   RunningEmulator,
   startEmulator,
 } from "./index";
-import { post } from "../../tools/testing/raw-ksc";
+import { post } from "../../test/support/raw-ksc";
 
 let emu: RunningEmulator;
 let local: InProcessConsole;

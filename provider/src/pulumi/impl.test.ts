@@ -2,7 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { RESOURCE_NAME_KEY } from "../resources/common";
 import { resetRegistry } from "../resources/registry";
-import { GROUPS, HOSTS, TestConsole, testConsole, TestContext } from "../resources/testing/console";
+import { GROUPS, HOSTS, TestConsole, testConsole, TestContext } from "../../../test/support/inProcessConsole";
 import * as impl from "./impl";
 
 describe("impl (provider process)", () => {

@@ -7,7 +7,7 @@ import { createConfirmed, deleteConfirmed } from "./common";
 import * as dp from "./distributionPoint";
 import * as na from "./networkAgentPolicy";
 import { resetRegistry } from "./registry";
-import { GROUPS, seededHost, TestConsole, testConsole } from "./testing/console";
+import { GROUPS, seededHost, TestConsole, testConsole } from "../../../test/support/inProcessConsole";
 
 const lostReply = (method: string) =>
   new KscNetworkError(method, "http://ksc", "reset", `${method}: the connection was closed (ECONNRESET)`);

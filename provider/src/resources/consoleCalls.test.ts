@@ -13,7 +13,7 @@ import type {
   NetworkAgentPolicyCheckedInputs,
   PushServerCheckedInputs,
 } from "./schema.generated";
-import { GROUPS, HOSTS, TestConsole, testConsole, TestContext } from "./testing/console";
+import { GROUPS, HOSTS, TestConsole, testConsole, TestContext } from "../../../test/support/inProcessConsole";
 
 const dpInputs = (news: Record<string, unknown>): DistributionPointCheckedInputs => {
   const r = dp.check({}, news);

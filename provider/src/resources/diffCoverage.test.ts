@@ -7,7 +7,7 @@ import * as ps from "./pushServer";
 import { resetRegistry } from "./registry";
 import { PACKAGE_SCHEMA } from "./schema.generated";
 import { DOCS_KEY, RESOURCE_KINDS, RESOURCE_TOKENS, ResourceKind } from "./schemaTypes";
-import { GROUPS, HOSTS, testConsole, TestContext } from "./testing/console";
+import { GROUPS, HOSTS, testConsole, TestContext } from "../../../test/support/inProcessConsole";
 
 type Logic = {
   check(

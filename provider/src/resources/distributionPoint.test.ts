@@ -2,7 +2,14 @@ import { InputError, UNKNOWN } from "./common";
 import * as dp from "./distributionPoint";
 import { resetRegistry } from "./registry";
 import type { DistributionPointCheckedInputs, DistributionPointOutputs } from "./schema.generated";
-import { GROUPS, HOSTS, SHARED_NAME, TestConsole, testConsole, TestContext } from "./testing/console";
+import {
+  GROUPS,
+  HOSTS,
+  SHARED_NAME,
+  TestConsole,
+  testConsole,
+  TestContext,
+} from "../../../test/support/inProcessConsole";
 
 const checked = (news: Record<string, unknown>): DistributionPointCheckedInputs => {
   const r = dp.check({}, news);

@@ -2,7 +2,7 @@ import { InputError, UNKNOWN } from "./common";
 import * as na from "./networkAgentPolicy";
 import { resetRegistry } from "./registry";
 import type { NetworkAgentPolicyCheckedInputs, NetworkAgentPolicyOutputs } from "./schema.generated";
-import { GROUPS, TestConsole, testConsole, TestContext } from "./testing/console";
+import { GROUPS, TestConsole, testConsole, TestContext } from "../../../test/support/inProcessConsole";
 
 const checked = (news: Record<string, unknown>): NetworkAgentPolicyCheckedInputs => {
   const r = na.check({}, news);

@@ -6,7 +6,7 @@ import { resolveKeyNames } from "../ksc/keys";
 import * as na from "./networkAgentPolicy";
 import { resetRegistry } from "./registry";
 import type { NetworkAgentPolicyCheckedInputs } from "./schema.generated";
-import { TestConsole, testConsole, TestContext } from "./testing/console";
+import { TestConsole, testConsole, TestContext } from "../../../test/support/inProcessConsole";
 
 const keys = resolveKeyNames({});
 const K = keys.networkAgent;

@@ -3,7 +3,7 @@ import * as dp from "./distributionPoint";
 import * as ps from "./pushServer";
 import { resetRegistry } from "./registry";
 import type { PushServerCheckedInputs, PushServerOutputs } from "./schema.generated";
-import { GROUPS, HOSTS, TestConsole, testConsole, TestContext } from "./testing/console";
+import { GROUPS, HOSTS, TestConsole, testConsole, TestContext } from "../../../test/support/inProcessConsole";
 
 const HOST = HOSTS["milan-dp-01"];
 const checked = (news: Record<string, unknown>): PushServerCheckedInputs => {

@@ -3,7 +3,7 @@
 import * as dp from "./distributionPoint";
 import * as ps from "./pushServer";
 import { resetRegistry } from "./registry";
-import { GROUPS, seededHost, TestConsole, testConsole } from "./testing/console";
+import { GROUPS, seededHost, TestConsole, testConsole } from "../../../test/support/inProcessConsole";
 
 const HOST = seededHost("milan-dp-01");
 

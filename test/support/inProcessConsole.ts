@@ -6,22 +6,22 @@
 //   const ksc = testConsole();                       // the emulator's default seed
 //   await dp.create(ksc.context(), inputs);
 //   expect(ksc.dp(HOSTS["milan-dp-01"])?.port).toBe(13001);
-import { createClient, KscClientHandle } from "../../ksc";
-import { networkError } from "../../ksc/transport";
-import type { RawReply } from "../../ksc/transport";
-import { TestContext, testContext } from "./context";
-export type { TestContext } from "./context";
-import { createInProcessConsole, InProcessConsole } from "../../../../emulator/src/inProcess";
-import { isLong, isParams, KParams, KValue, long, params } from "../../../../emulator/src/codec";
-import { DEFAULT_KEY_NAMES } from "../../../../emulator/src/keys";
+import { createClient, KscClientHandle } from "../../provider/src/ksc";
+import { networkError } from "../../provider/src/ksc/transport";
+import type { RawReply } from "../../provider/src/ksc/transport";
+import { TestContext, testContext } from "./resourceContext";
+export type { TestContext } from "./resourceContext";
+import { createInProcessConsole, InProcessConsole } from "../../emulator/src/inProcess";
+import { isLong, isParams, KParams, KValue, long, params } from "../../emulator/src/codec";
+import { DEFAULT_KEY_NAMES } from "../../emulator/src/keys";
 import {
   guidFor,
   NA_PRODUCT,
   NA_VERSION,
   seedState,
   STATUS_WITH_NETWORK_AGENT,
-} from "../../../../emulator/src/seed";
-import { Policy, State } from "../../../../emulator/src/state";
+} from "../../emulator/src/seed";
+import { Policy, State } from "../../emulator/src/state";
 
 const SERVER_URL = "http://ksc.in-process:13299";
 

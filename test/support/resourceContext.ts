@@ -1,9 +1,9 @@
 // A ResourceContext over any KscClient (the client on the in-process console, or on a running emulator), collecting
 // log lines.
-import { KscClient } from "../../ksc/api";
-import { KeyNames, resolveKeyNames } from "../../ksc/keys";
-import { Level, ResourceContext } from "../common";
-import { GroupDirectory } from "../groups";
+import { KscClient } from "../../provider/src/ksc/api";
+import { KeyNames, resolveKeyNames } from "../../provider/src/ksc/keys";
+import { Level, ResourceContext } from "../../provider/src/resources/common";
+import { GroupDirectory } from "../../provider/src/resources/groups";
 
 export interface TestContext extends ResourceContext {
   readonly logs: { level: Level; message: string }[];
