@@ -36,6 +36,8 @@ export interface CoreOptions {
 }
 
 export interface Core {
+  /** the account's credentials (an administrator may change the password: setPassword) */
+  credentials: { user: string; password: string; internal: true };
   backend: Backend;
   sessions: SessionModel;
   faults: FaultInjector;
@@ -81,5 +83,10 @@ export function createCore(o: CoreOptions): Core {
     user: () => o.user ?? DEFAULT_USER,
     log: o.log ?? (() => undefined),
   });
-  return { backend, sessions, faults, api };
+  const credentials = {
+    user: o.user ?? DEFAULT_USER,
+    password: o.password ?? DEFAULT_PASSWORD,
+    internal: true as const,
+  };
+  return { credentials, backend, sessions, faults, api };
 }

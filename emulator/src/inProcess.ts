@@ -6,7 +6,7 @@
 //   const ksc = createInProcessConsole();
 //   const out = await ksc.handle({ method: "Session.StartSession", body: "{}", headers: { authorization: … } });
 import { Backend } from "./backend";
-import { createCore, DEFAULT_PASSWORD, DEFAULT_USER } from "./core";
+import { createCore } from "./core";
 import { FaultConfig, FaultInjector } from "./faults";
 import { KeyNames, resolveKeyNames } from "./keys";
 import { SeedOption } from "./seed";
@@ -70,7 +70,7 @@ class Connection implements InProcessConnection {
 
 export function createInProcessConsole(options: InProcessOptions = {}): InProcessConsole {
   const { names: keys } = resolveKeyNames(options.keyNames ?? {});
-  const { backend, sessions, faults, api } = createCore({
+  const { backend, sessions, faults, api, credentials } = createCore({
     keys,
     seed: options.seed ?? "default",
     user: options.user,
@@ -80,11 +80,6 @@ export function createInProcessConsole(options: InProcessOptions = {}): InProces
   });
   api.applyFaults(options.faults ?? {});
   const shared = new Connection();
-  const credentials = {
-    user: options.user ?? DEFAULT_USER,
-    password: options.password ?? DEFAULT_PASSWORD,
-    internal: true as const,
-  };
   return {
     backend,
     keyNames: keys,

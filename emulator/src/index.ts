@@ -7,7 +7,7 @@ import type { AddressInfo } from "net";
 import * as os from "os";
 import * as path from "path";
 import { ensureCertificate } from "./cert";
-import { createCore, DEFAULT_PASSWORD, DEFAULT_USER } from "./core";
+import { createCore } from "./core";
 import { FaultConfig } from "./faults";
 import { KeyNames, loadKeyNames } from "./keys";
 import { seedState, SeedOption } from "./seed";
@@ -109,7 +109,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   }
 
   let url = "";
-  const { backend, sessions, api } = createCore({
+  const { backend, sessions, api, credentials } = createCore({
     keys,
     seed,
     state,
@@ -187,11 +187,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   url = `${options.tls ? "https" : "http"}://${host}:${port}`;
 
   let stopped = false;
-  const credentials = {
-    user: options.user ?? DEFAULT_USER,
-    password: options.password ?? DEFAULT_PASSWORD,
-    internal: true as const,
-  };
   return {
     url,
     port,
