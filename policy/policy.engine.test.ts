@@ -6,9 +6,16 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { repoRoot, type PulumiResult, type TestStack } from "../tools/engine";
-import { WRITE_METHOD } from "../tools/testing/raw-ksc";
-import { declare, declareDir, type Declaration } from "../test/fault/lib/declare";
-import { Ksc, countersSince, kscStack, report, totalCalls, type Counters } from "../test/fault/lib/fixture";
+import { WRITE_METHOD } from "../test/support/raw-ksc";
+import { declare, declareDir, type Declaration } from "../test/support/fault/declare";
+import {
+  Ksc,
+  countersSince,
+  kscStack,
+  report,
+  totalCalls,
+  type Counters,
+} from "../test/support/fault/fixture";
 import { RULES } from "./rules";
 
 jest.setTimeout(15 * 60 * 1000);

@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { expectSuccess, newStack, offlineEnv, repoRoot, runnerPath, type TestStack } from "../../tools/engine";
-import { startConsole, stopConsole, type Console } from "../../examples/testing/lifecycle";
+import { startConsole, stopConsole, type Console } from "../../test/support/lifecycle";
 
 jest.setTimeout(10 * 60 * 1000);
 

@@ -9,7 +9,7 @@ import * as os from "os";
 import * as path from "path";
 
 // Its own few lines of HTTP: it is built with the emulator (rootDir src/), so it cannot import the test helpers
-// of tools/testing.
+// of test/support.
 const kscBasic = (user: string, password: string): string => {
   const b64 = (s: string) => Buffer.from(s, "utf8").toString("base64");
   return `KSCBasic user="${b64(user)}", pass="${b64(password)}", internal="1"`;

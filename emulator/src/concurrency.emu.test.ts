@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { RunningEmulator, startEmulator } from "./index";
-import { pxgError, RawSession } from "../../tools/testing/raw-ksc";
+import { pxgError, RawSession } from "../../test/support/raw-ksc";
 
 let emu: RunningEmulator;
 let sessions: RawSession[];

@@ -1,7 +1,7 @@
 // Every error path answers with a PxgError (reference §2.4/2.5), never a crash or a hang, and changes nothing.
 import { RunningEmulator, startEmulator } from "./index";
-import { ManualClock } from "../../tools/testing/clock";
-import { post, pxgError, RawReply, RawSession } from "../../tools/testing/raw-ksc";
+import { ManualClock } from "../../test/support/clock";
+import { post, pxgError, RawReply, RawSession } from "../../test/support/raw-ksc";
 
 let emu: RunningEmulator;
 /** The emulator's clock: lifetimes run out when the test moves it, never by waiting. */

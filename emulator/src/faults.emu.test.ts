@@ -1,8 +1,8 @@
 // Faults at the HTTP layer: repeatable with a seed; resets, "apply then drop", transient errors, latency, TTL.
 import * as http from "http";
 import { RunningEmulator, startEmulator } from "./index";
-import { ManualClock } from "../../tools/testing/clock";
-import { get, post, pxgError, RawSession } from "../../tools/testing/raw-ksc";
+import { ManualClock } from "../../test/support/clock";
+import { get, post, pxgError, RawSession } from "../../test/support/raw-ksc";
 
 let emu: RunningEmulator;
 /** The emulator's clock: sessions expire when the test moves it, never by waiting. */
@@ -141,4 +141,43 @@ test("invalid fault configs are refused with 400 and leave the old config", asyn
     expect({ bad, status: r.status }).toEqual({ bad, status: 400 });
   }
   expect((await get(emu.url, "/control/faults")).json).toEqual({ errorRate: 0.5, seed: 3 });
+});
+
+test("a script gives chosen calls a chosen fault, in order, then calls go through; GET shows what is left", async () => {
+  await post(emu.url, "/control/reset-counters", {});
+  const r = await post(emu.url, "/control/faults", {
+    script: [
+      { method: "UaControl.SetAssignUasAutomatically", fault: "klstd1195" },
+      { method: "UaControl.SetAssignUasAutomatically", fault: "dropAfterApply" },
+      { method: "Session.*", fault: "http503", times: 2 },
+    ],
+  });
+  expect(r.status).toBe(200);
+  // Refused and not executed, then executed without a reply, then executed normally.
+  expect(await outcome("UaControl.SetAssignUasAutomatically", { bEnabled: false })).toBe("200:KLSTD1195");
+  expect(await s.ok("UaControl.GetAssignUasAutomatically")).toEqual({ PxgRetVal: true });
+  expect((await get(emu.url, "/control/faults")).json).toEqual({
+    script: [
+      { method: "UaControl.SetAssignUasAutomatically", fault: "dropAfterApply", times: 1 },
+      { method: "Session.*", fault: "http503", times: 2 },
+    ],
+  });
+  expect(await outcome("UaControl.SetAssignUasAutomatically", { bEnabled: false })).toMatch(/^conn:/);
+  expect(await s.ok("UaControl.GetAssignUasAutomatically")).toEqual({ PxgRetVal: false });
+  expect(await outcome("UaControl.SetAssignUasAutomatically", { bEnabled: true })).toBe("200");
+  expect(await sequence(3)).toEqual(["503", "503", "200"]);
+  expect((await get(emu.url, "/control/faults")).json).toEqual({});
+  const c = (await get(emu.url, "/control/counters")).json as { faultsInjected: Record<string, number> };
+  expect(c.faultsInjected).toEqual({ reset: 0, dropAfterApply: 1, http500: 0, http503: 2, klstd1195: 1 });
+});
+
+test("a bad script is refused with 400", async () => {
+  for (const script of [
+    [{ method: "Session.Ping", fault: "boom" }],
+    [{ fault: "reset" }],
+    [{ method: "Session.Ping", fault: "reset", times: 0 }],
+  ]) {
+    const r = await post(emu.url, "/control/faults", { script });
+    expect({ script, status: r.status }).toEqual({ script, status: 400 });
+  }
 });

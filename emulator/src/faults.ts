@@ -1,8 +1,16 @@
 // Faults injected at the HTTP layer, for the tests of clients: added latency, transient errors
 // (HTTP 500/503, PxgError KLSTD 1195), connection resets, "apply the change, then drop the response",
-// and sessions that expire. A seeded PRNG makes a fault sequence repeatable for the same call order.
+// and sessions that expire. A seeded PRNG makes a fault sequence repeatable for the same call order; a script
+// gives chosen calls a chosen fault, for tests that need exactly one lost reply.
 
 export type TransientKind = "http500" | "http503" | "klstd1195";
+
+/** The next `times` (default 1) calls of `method` ("Class.Method" or "Class.*") get `fault`, whatever the rates say. */
+export interface ScriptedFault {
+  method: string;
+  fault: "reset" | "dropAfterApply" | TransientKind;
+  times?: number;
+}
 
 export interface FaultConfig {
   /** PRNG seed; the same seed and the same sequence of calls give the same faults */
@@ -25,6 +33,8 @@ export interface FaultConfig {
   excludeMethods?: string[];
   /** HTTP status of PxgError replies: 200 (default, like KlAkOAPI expects) or 500 (reference §1.5) */
   pxgErrorStatus?: 200 | 500;
+  /** faults for chosen calls, used up in order (methods/excludeMethods do not apply to them) */
+  script?: ScriptedFault[];
 }
 
 export type FaultDecision =
@@ -58,9 +68,20 @@ function methodMatches(patterns: string[], method: string): boolean {
   return patterns.some((p) => p === method || (p.endsWith(".*") && method.startsWith(p.slice(0, -1))));
 }
 
+function checkScripted(f: ScriptedFault, faults: string[]): void {
+  if (typeof f !== "object" || f === null || typeof f.method !== "string" || f.method === "") {
+    throw new Error('faults.script: each entry needs a "method"');
+  }
+  if (!faults.includes(f.fault)) throw new Error(`faults.script: unknown fault ${String(f.fault)}`);
+  if (f.times !== undefined && !(Number.isInteger(f.times) && f.times > 0)) {
+    throw new Error("faults.script: times must be a positive integer");
+  }
+}
+
 export class FaultInjector {
   private config: FaultConfig = {};
   private random: () => number = mulberry32(1);
+  private scripted: { method: string; fault: ScriptedFault["fault"]; left: number }[] = [];
   counters: FaultCounters = { reset: 0, dropAfterApply: 0, http500: 0, http503: 0, klstd1195: 0 };
 
   constructor(config: FaultConfig = {}) {
@@ -99,12 +120,25 @@ export class FaultInjector {
     ) {
       throw new Error("faults.pxgErrorStatus must be 200 or 500");
     }
+    const script = config.script ?? [];
+    if (!Array.isArray(script)) throw new Error("faults.script must be an array");
+    for (const f of script) checkScripted(f, [...kinds, "reset", "dropAfterApply"]);
     this.config = { ...config };
+    delete this.config.script;
     this.random = mulberry32(config.seed ?? 1);
+    this.scripted = [];
+    for (const f of script) this.schedule(f);
+  }
+
+  /** Add a scripted fault after those already waiting (the rest of the configuration stays). */
+  schedule(f: ScriptedFault): void {
+    checkScripted(f, ["http500", "http503", "klstd1195", "reset", "dropAfterApply"]);
+    this.scripted.push({ method: f.method, fault: f.fault, left: f.times ?? 1 });
   }
 
   get current(): FaultConfig {
-    return { ...this.config };
+    const script = this.scripted.map((f) => ({ method: f.method, fault: f.fault, times: f.left }));
+    return { ...this.config, ...(script.length ? { script } : {}) };
   }
 
   get latencyMs(): number {
@@ -117,6 +151,14 @@ export class FaultInjector {
 
   /** Decide the fault for one API call. Always two draws per eligible call, so sequences stay aligned. */
   decide(method: string): FaultDecision {
+    const i = this.scripted.findIndex((f) => methodMatches([f.method], method));
+    if (i >= 0) {
+      const f = this.scripted[i];
+      if (--f.left <= 0) this.scripted.splice(i, 1);
+      this.counters[f.fault]++;
+      if (f.fault === "reset" || f.fault === "dropAfterApply") return { kind: f.fault };
+      return { kind: "transient", error: f.fault };
+    }
     const c = this.config;
     if (c.methods && !methodMatches(c.methods, method)) return { kind: "none" };
     if (c.excludeMethods && methodMatches(c.excludeMethods, method)) return { kind: "none" };

@@ -1,6 +1,6 @@
 // The seeded inventory and HostGroup / ChunkAccessor behaviour over HTTP.
 import { RunningEmulator, startEmulator } from "./index";
-import { RawSession } from "../../tools/testing/raw-ksc";
+import { RawSession } from "../../test/support/raw-ksc";
 
 let emu: RunningEmulator;
 let s: RawSession;

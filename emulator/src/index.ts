@@ -6,20 +6,12 @@ import * as https from "https";
 import type { AddressInfo } from "net";
 import * as os from "os";
 import * as path from "path";
-import { Backend } from "./backend";
 import { ensureCertificate } from "./cert";
-import { FaultConfig, FaultInjector } from "./faults";
-import { classHandlers } from "./handlers";
-import { Models } from "./handlers/models";
+import { createCore } from "./core";
+import { FaultConfig } from "./faults";
 import { KeyNames, loadKeyNames } from "./keys";
-import { ChunkAccessorModel } from "./models/chunkAccessor";
-import { HostGroupModel } from "./models/hostGroup";
-import { PolicyModel } from "./models/policy";
-import { SessionModel } from "./models/session";
-import { SsContentsModel } from "./models/ssContents";
-import { UaControlModel } from "./models/uaControl";
 import { seedState, SeedOption } from "./seed";
-import { ApiServer, EmulatorCounters } from "./server";
+import { EmulatorCounters } from "./server";
 import { deserializeState, State, writeStateAtomically } from "./state";
 import { statusText } from "./status";
 
@@ -35,8 +27,9 @@ export type { SeedOption } from "./seed";
 export type { EmulatorCounters } from "./server";
 export type { StatusReport } from "./status";
 
-export const DEFAULT_USER = "admin";
-export const DEFAULT_PASSWORD = "KscEmulator-Pa55";
+export { DEFAULT_PASSWORD, DEFAULT_USER } from "./core";
+export { createInProcessConsole } from "./inProcess";
+export type { InProcessConsole, InProcessOptions, InProcessReply, InProcessRequest } from "./inProcess";
 
 export interface EmulatorOptions {
   /** 0 = a random free port */
@@ -115,25 +108,20 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     state = seedState(keys, seed);
   }
 
-  const backend = new Backend(state, keys, options.now);
-  const sessions = new SessionModel({
-    user: options.user ?? DEFAULT_USER,
-    password: options.password ?? DEFAULT_PASSWORD,
-    lockoutThreshold: options.lockoutThreshold ?? 5,
-    lockoutSeconds: options.lockoutSeconds ?? 300,
-    tokenLifetimeSeconds: 180,
-    now: () => backend.now(),
+  let url = "";
+  const { backend, sessions, api, credentials } = createCore({
+    keys,
+    seed,
+    state,
+    user: options.user,
+    password: options.password,
+    lockoutThreshold: options.lockoutThreshold,
+    lockoutSeconds: options.lockoutSeconds,
+    now: options.now,
+    onMutate: () => scheduleSave(),
+    url: () => url,
+    log,
   });
-  const chunks = new ChunkAccessorModel(backend);
-  const models: Models = {
-    sessions,
-    chunks,
-    hostGroup: new HostGroupModel(backend, chunks),
-    uaControl: new UaControlModel(backend),
-    policy: new PolicyModel(backend),
-    ssContents: new SsContentsModel(backend),
-  };
-  const handlers = classHandlers(models);
 
   // Persistence: coalesce bursts of changes into one atomic write shortly after.
   let saveTimer: NodeJS.Timeout | undefined;
@@ -157,26 +145,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     save();
   }
 
-  const faults = new FaultInjector();
-  let url = "";
-  const api = new ApiServer({
-    backend,
-    models,
-    faults,
-    handlers,
-    onMutate: scheduleSave,
-    reseed: () => {
-      backend.state = seedState(keys, seed);
-      backend.accessors.clear();
-      backend.ssHandles.clear();
-      backend.touch();
-      sessions.unlockAll();
-      scheduleSave();
-    },
-    url: () => url,
-    user: () => options.user ?? DEFAULT_USER,
-    log,
-  });
   api.applyFaults({
     ...(options.faults ?? {}),
     ...(options.latencyMs !== undefined ? { latencyMs: options.latencyMs } : {}),
@@ -219,11 +187,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   url = `${options.tls ? "https" : "http"}://${host}:${port}`;
 
   let stopped = false;
-  const credentials = {
-    user: options.user ?? DEFAULT_USER,
-    password: options.password ?? DEFAULT_PASSWORD,
-    internal: true as const,
-  };
   return {
     url,
     port,

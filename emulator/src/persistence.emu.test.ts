@@ -3,8 +3,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { RunningEmulator, startEmulator } from "./index";
-import { post, RawSession } from "../../tools/testing/raw-ksc";
-import { eventually } from "../../tools/testing/clock";
+import { post, RawSession } from "../../test/support/raw-ksc";
+import { eventually } from "../../test/support/clock";
 
 let dir: string;
 beforeEach(() => {

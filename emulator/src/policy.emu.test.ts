@@ -1,6 +1,6 @@
 // Policy and SsContents behaviour over HTTP (reference §4).
 import { RunningEmulator, startEmulator } from "./index";
-import { pxgError, RawSession } from "../../tools/testing/raw-ksc";
+import { pxgError, RawSession } from "../../test/support/raw-ksc";
 
 let emu: RunningEmulator;
 let s: RawSession;

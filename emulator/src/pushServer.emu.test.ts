@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { RunningEmulator, startEmulator } from "./index";
-import { get, RawSession } from "../../tools/testing/raw-ksc";
+import { get, RawSession } from "../../test/support/raw-ksc";
 
 type Row = Record<string, unknown>;
 

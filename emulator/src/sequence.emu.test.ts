@@ -1,6 +1,6 @@
 // The end-to-end call sequence of reference §10, in raw HTTP, asserting the exact JSON shapes.
 import { RunningEmulator, startEmulator } from "./index";
-import { kscBasic, post, pxgError, RawSession } from "../../tools/testing/raw-ksc";
+import { kscBasic, post, pxgError, RawSession } from "../../test/support/raw-ksc";
 
 let emu: RunningEmulator;
 beforeAll(async () => {

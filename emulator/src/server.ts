@@ -38,10 +38,39 @@ export interface EmulatorCounters {
   faultsInjected: Record<string, number>;
 }
 
-interface Reply {
+export interface Reply {
   status: number;
+  /** a string is sent as it is; anything else as JSON */
   body: unknown;
   headers?: Record<string, string>;
+}
+
+/** What carries calls: `login` sessions are bound to it and end when it closes. */
+export interface ApiConnection {
+  key: object;
+  onClose(listener: () => void): void;
+}
+
+export interface ApiRequest {
+  /** the path after /api/v1.0/: [Instance.]Class.Method */
+  name: string;
+  /** header names in lower case, as Node gives them */
+  headers: Record<string, string | string[] | undefined>;
+  /** undefined when it was too large to read */
+  body: Buffer | undefined;
+  connection: ApiConnection;
+}
+
+/** A reply, or no reply at all: the connection reset before the call ran, or dropped after it ran. */
+export type ApiOutcome = { kind: "reply"; reply: Reply } | { kind: "reset" } | { kind: "drop" };
+
+function header(headers: ApiRequest["headers"], name: string): string | undefined {
+  const raw = headers[name];
+  return Array.isArray(raw) ? raw[0] : raw;
+}
+
+function connectionOf(socket: Socket): ApiConnection {
+  return { key: socket, onClose: (listener) => socket.once("close", listener) };
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -67,7 +96,8 @@ function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
 
 export class ApiServer {
   calls: Record<string, number> = {};
-  private readonly socketSessions = new WeakMap<Socket, string>();
+  /** Sessions opened by `login` live as long as their connection (an HTTP socket, or an in-process client). */
+  private readonly connectionSessions = new WeakMap<object, string>();
 
   constructor(private readonly d: ServerDeps) {}
 
@@ -183,63 +213,80 @@ export class ApiServer {
         headers: { Allow: "POST" },
       });
     }
+    const body = await readBody(req);
+    const outcome = await this.call({
+      name,
+      headers: req.headers,
+      body,
+      connection: connectionOf(req.socket),
+    });
+    if (outcome.kind === "reset") return resetConnection(req.socket);
+    if (outcome.kind === "drop") {
+      req.socket.destroy();
+      return;
+    }
+    this.send(req, res, outcome.reply);
+  }
+
+  /**
+   * One Open API call, whatever carries it: `name` is the path after /api/v1.0/. The HTTP listener above and the
+   * in-process console (inProcess.ts) both come here, so codec, sessions, errors, faults and counters are the same.
+   */
+  async call(request: ApiRequest): Promise<ApiOutcome> {
     // [Instance.]Class.Method — the instance part is optional and ignored.
-    const parts = name.split(".");
-    const method = parts.length >= 3 ? parts.slice(-2).join(".") : name;
+    const parts = request.name.split(".");
+    const method = parts.length >= 3 ? parts.slice(-2).join(".") : request.name;
     // Count by name; odd paths share one counter so a stray client cannot grow the table without bound.
     const counted = /^[A-Za-z0-9_.]{1,128}$/.test(method) ? method : "(invalid)";
     this.calls[counted] = (this.calls[counted] ?? 0) + 1;
-    const body = await readBody(req);
-    if (body === undefined) {
-      return this.send(req, res, {
-        status: 413,
-        body: { error: "request body too large" },
-        headers: { Connection: "close" },
-      });
+    if (request.body === undefined) {
+      return {
+        kind: "reply",
+        reply: { status: 413, body: { error: "request body too large" }, headers: { Connection: "close" } },
+      };
     }
 
     const fault = this.d.faults.decide(method);
     if (this.d.faults.latencyMs > 0) await sleep(this.d.faults.latencyMs);
-    if (fault.kind === "reset") {
-      resetConnection(req.socket);
-      return;
-    }
+    if (fault.kind === "reset") return { kind: "reset" };
     if (fault.kind === "transient") {
       if (fault.error === "http500") {
-        return this.send(req, res, {
-          status: 500,
-          body: "Internal Server Error",
-          headers: { "Content-Type": "text/plain" },
-        });
+        return {
+          kind: "reply",
+          reply: { status: 500, body: "Internal Server Error", headers: { "Content-Type": "text/plain" } },
+        };
       }
       if (fault.error === "http503") {
-        return this.send(req, res, {
-          status: 503,
-          body: "Service Unavailable",
-          headers: { "Content-Type": "text/plain", "Retry-After": "1" },
-        });
+        return {
+          kind: "reply",
+          reply: {
+            status: 503,
+            body: "Service Unavailable",
+            headers: { "Content-Type": "text/plain", "Retry-After": "1" },
+          },
+        };
       }
-      return this.send(req, res, {
-        status: this.d.faults.pxgErrorStatus,
-        body: new Unavailable("server temporarily unavailable (injected fault)", 1).toJSON(),
-      });
+      return {
+        kind: "reply",
+        reply: {
+          status: this.d.faults.pxgErrorStatus,
+          body: new Unavailable("server temporarily unavailable (injected fault)", 1).toJSON(),
+        },
+      };
     }
 
     // Everything below runs synchronously: one call is complete before another starts.
-    const reply = this.execute(req, method, body);
-    if (fault.kind === "dropAfterApply") {
-      req.socket.destroy();
-      return;
-    }
-    this.send(req, res, reply);
+    const reply = this.execute(request, method, request.body);
+    if (fault.kind === "dropAfterApply") return { kind: "drop" };
+    return { kind: "reply", reply };
   }
 
-  private execute(req: IncomingMessage, method: string, body: Buffer): Reply {
+  private execute(req: ApiRequest, method: string, body: Buffer): Reply {
     const sessions = this.d.models.sessions;
     try {
       if (method === "login" || method === "Session.StartSession") {
         let user: string;
-        const auth = req.headers.authorization;
+        const auth = header(req.headers, "authorization");
         if (auth) {
           this.checkVServer(req);
           user = sessions.authenticate(auth);
@@ -250,7 +297,7 @@ export class ApiServer {
         }
         if (method === "login") {
           const s = sessions.open(user, "connection");
-          this.bindSocket(req.socket, s);
+          this.bindConnection(req.connection, s);
           return { status: 200, body: {} };
         }
         const s = sessions.open(user, "session");
@@ -269,29 +316,27 @@ export class ApiServer {
     }
   }
 
-  private checkVServer(req: IncomingMessage): void {
-    const raw = req.headers["x-ksc-vserver"];
-    const value = Array.isArray(raw) ? raw[0] : raw;
+  private checkVServer(req: ApiRequest): void {
+    const value = header(req.headers, "x-ksc-vserver");
     if (!value) return;
     const name = Buffer.from(value, "base64").toString("utf8");
     // Only the main server exists; an empty name selects it.
     if (name !== "") throw new AuthError(new LogonFailed(`virtual server "${name}" not found`));
   }
 
-  private bindSocket(socket: Socket, s: Session): void {
-    const previous = this.socketSessions.get(socket);
+  private bindConnection(connection: ApiConnection, s: Session): void {
+    const previous = this.connectionSessions.get(connection.key);
     if (previous) this.d.models.sessions.drop(previous);
     else
-      socket.once("close", () => {
-        const sid = this.socketSessions.get(socket);
+      connection.onClose(() => {
+        const sid = this.connectionSessions.get(connection.key);
         if (sid) this.d.models.sessions.drop(sid);
       });
-    this.socketSessions.set(socket, s.id);
+    this.connectionSessions.set(connection.key, s.id);
   }
 
-  private currentSession(req: IncomingMessage): { ok: true; session: Session } | { ok: false; reply: Reply } {
-    const header = req.headers["x-ksc-session"];
-    const sid = (Array.isArray(header) ? header[0] : header) ?? this.socketSessions.get(req.socket);
+  private currentSession(req: ApiRequest): { ok: true; session: Session } | { ok: false; reply: Reply } {
+    const sid = header(req.headers, "x-ksc-session") ?? this.connectionSessions.get(req.connection.key);
     if (!sid) {
       return {
         ok: false,
@@ -317,10 +362,10 @@ export class ApiServer {
     };
   }
 
-  private dispatch(req: IncomingMessage, method: string, raw: Buffer, ctx: CallContext): Reply {
+  private dispatch(req: ApiRequest, method: string, raw: Buffer, ctx: CallContext): Reply {
     const errStatus = this.d.faults.pxgErrorStatus;
     try {
-      const ct = req.headers["content-type"];
+      const ct = header(req.headers, "content-type");
       if (ct && !/^application\/json\s*(;.*)?$/i.test(ct)) {
         throw new BadFormat(`Content-Type must be application/json, not ${ct}`);
       }
@@ -356,14 +401,9 @@ export class ApiServer {
   }
 
   private send(req: IncomingMessage, res: ServerResponse, reply: Reply): void {
-    const isText = typeof reply.body === "string";
-    let payload: Buffer = Buffer.from(isText ? (reply.body as string) : JSON.stringify(reply.body), "utf8");
-    const headers: Record<string, string> = {
-      "Content-Type": "application/json; charset=utf-8",
-      ...(reply.headers ?? {}),
-    };
-    const requestId = req.headers["x-ksc-requestid"];
-    if (typeof requestId === "string") headers["X-KSC-RequestId"] = requestId;
+    const rendered = renderReply(reply, req.headers);
+    let payload: Buffer = Buffer.from(rendered.text, "utf8");
+    const headers = rendered.headers;
     const accept = String(req.headers["accept-encoding"] ?? "");
     if (/\bgzip\b/.test(accept)) {
       payload = zlib.gzipSync(payload);
@@ -376,6 +416,21 @@ export class ApiServer {
     res.writeHead(reply.status, headers);
     res.end(payload);
   }
+}
+
+/** A reply's body as text and its headers (before any compression), the request id echoed. */
+export function renderReply(
+  reply: Reply,
+  requestHeaders: ApiRequest["headers"],
+): { text: string; headers: Record<string, string> } {
+  const text = typeof reply.body === "string" ? reply.body : JSON.stringify(reply.body);
+  const headers: Record<string, string> = {
+    "Content-Type": "application/json; charset=utf-8",
+    ...(reply.headers ?? {}),
+  };
+  const requestId = header(requestHeaders, "x-ksc-requestid");
+  if (requestId !== undefined) headers["X-KSC-RequestId"] = requestId;
+  return { text, headers };
 }
 
 /** A real TCP reset (RST) where the socket allows it (plain TCP); TLS sockets are closed instead. */

@@ -1,8 +1,8 @@
 // Logins and sessions (reference §1.2, §1.3): both session styles, EndSession → 403, 401, lockout, KSCT tokens.
 import * as http from "http";
 import { RunningEmulator, startEmulator } from "./index";
-import { ManualClock, eventually } from "../../tools/testing/clock";
-import { b64, get, kscBasic, post, pxgError, RawSession } from "../../tools/testing/raw-ksc";
+import { ManualClock, eventually } from "../../test/support/clock";
+import { b64, get, kscBasic, post, pxgError, RawSession } from "../../test/support/raw-ksc";
 
 const PASSWORD = "KscEmulator-Pa55";
 let emu: RunningEmulator;

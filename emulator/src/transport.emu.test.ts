@@ -6,7 +6,7 @@ import * as os from "os";
 import * as path from "path";
 import * as zlib from "zlib";
 import { startEmulator } from "./index";
-import { kscBasic, post, RawSession } from "../../tools/testing/raw-ksc";
+import { kscBasic, post, RawSession } from "../../test/support/raw-ksc";
 
 test("HTTPS: trusted with the CA file, refused without it; the certificate is reused from dataDir", async () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "ksc-emu-tls-"));

@@ -14,8 +14,8 @@ import {
   startConsole,
   stopConsole,
   type Console,
-} from "../testing/lifecycle";
-import { CONSOLE_KEYS, type ConsoleSnapshot } from "../../tools/testing/raw-ksc";
+} from "../../test/support/lifecycle";
+import { CONSOLE_KEYS, type ConsoleSnapshot } from "../../test/support/raw-ksc";
 import { EXISTING, setupConsole } from "./setup-console";
 
 jest.setTimeout(10 * 60 * 1000);

@@ -5,7 +5,7 @@
 //   npx ts-node examples/adopt-existing/setup-console.ts https://127.0.0.1:13299 .emulator/ksc-emulator-ca.pem
 //
 // Logs in as KSC_USER / KSC_PASSWORD, by default the emulator's admin account.
-import { RawKsc } from "../../tools/testing/raw-ksc";
+import { RawKsc } from "../../test/support/raw-ksc";
 
 export const EXISTING = {
   dpDevice: "hq-dp-01",

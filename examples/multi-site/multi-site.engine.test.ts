@@ -15,8 +15,8 @@ import {
   startConsole,
   stopConsole,
   type Console,
-} from "../testing/lifecycle";
-import { CONSOLE_KEYS, type ConsoleSnapshot } from "../../tools/testing/raw-ksc";
+} from "../../test/support/lifecycle";
+import { CONSOLE_KEYS, type ConsoleSnapshot } from "../../test/support/raw-ksc";
 
 jest.setTimeout(10 * 60 * 1000);
 

@@ -1,6 +1,6 @@
 // push-server-basic under the real Pulumi engine, as lifecycle steps on one stack against a fresh emulator over
 // HTTPS (the provider trusts the emulator's CA through ksc:caCert). The console is read and changed only by raw
-// Open API calls (tools/testing/raw-ksc.ts), never through the provider's client.
+// Open API calls (test/support/raw-ksc.ts), never through the provider's client.
 import { expectSuccess, newStack, type TestStack } from "../../tools/engine";
 import {
   changedKeys,
@@ -14,8 +14,8 @@ import {
   startConsole,
   stopConsole,
   type Console,
-} from "../testing/lifecycle";
-import { CONSOLE_KEYS, type ConsoleSnapshot } from "../../tools/testing/raw-ksc";
+} from "../../test/support/lifecycle";
+import { CONSOLE_KEYS, type ConsoleSnapshot } from "../../test/support/raw-ksc";
 
 jest.setTimeout(10 * 60 * 1000);
 

@@ -7,8 +7,8 @@
 import * as net from "net";
 import * as path from "path";
 import { expectSuccess, newStack, repoRoot, type PulumiResult, type TestStack } from "../../tools/engine";
-import { RawKsc, type ConsoleSnapshot } from "../../tools/testing/raw-ksc";
-import { kscConfig, startConsole, stopConsole, type Console } from "../../examples/testing/lifecycle";
+import { RawKsc, type ConsoleSnapshot } from "../support/raw-ksc";
+import { kscConfig, startConsole, stopConsole, type Console } from "../support/lifecycle";
 
 jest.setTimeout(15 * 60 * 1000);
 

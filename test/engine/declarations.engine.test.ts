@@ -6,12 +6,12 @@
 //   failure, and no change against the path without it;
 // - a 10,000-character value is not printed in full;
 // - a push server turned off by hand shows in `preview --refresh` as an update of the existing PushServer.
-import { CONSOLE_KEYS } from "../../tools/testing/raw-ksc";
+import { CONSOLE_KEYS } from "../support/raw-ksc";
 import { expectSuccess, type PulumiResult, type TestStack } from "../../tools/engine";
-import { changedResources } from "../../examples/testing/lifecycle";
-import { hostIdOf, snapshot } from "../fault/lib/console";
-import { Declaration, declare, declareDir } from "../fault/lib/declare";
-import { Ksc, errorLines, kscStack } from "../fault/lib/fixture";
+import { changedResources } from "../support/lifecycle";
+import { hostIdOf, snapshot } from "../support/fault/console";
+import { Declaration, declare, declareDir } from "../support/fault/declare";
+import { Ksc, errorLines, kscStack } from "../support/fault/fixture";
 
 jest.setTimeout(10 * 60 * 1000);
 

@@ -10,8 +10,8 @@ import { execFileSync, spawn } from "child_process";
 import * as net from "net";
 import * as path from "path";
 import { expectSuccess, newStack, offlineEnv, runnerPath, type TestStack } from "../../tools/engine";
-import { kscConfig, startConsole, stopConsole, type Console } from "../../examples/testing/lifecycle";
-import { CONSOLE_KEYS } from "../../tools/testing/raw-ksc";
+import { kscConfig, startConsole, stopConsole, type Console } from "../support/lifecycle";
+import { CONSOLE_KEYS } from "../support/raw-ksc";
 
 jest.setTimeout(10 * 60 * 1000);
 

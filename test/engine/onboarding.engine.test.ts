@@ -15,9 +15,9 @@ import * as os from "os";
 import * as path from "path";
 import { startEmulator } from "ksc-emulator";
 import { main } from "../../provider/src/cli/main";
-import { REAL, administrator } from "../../provider/src/cli/testing/administrator";
-import { recordingIo } from "../../provider/src/cli/testing/io";
-import { RawKsc, long, policyVal, policyValue, writesBetween } from "../../tools/testing/raw-ksc";
+import { REAL, administrator } from "../support/cli/administrator";
+import { recordingIo } from "../support/cli/io";
+import { RawKsc, long, policyVal, policyValue, writesBetween } from "../support/raw-ksc";
 import { expectSuccess, newStack, repoRoot, type TestStack } from "../../tools/engine";
 
 jest.setTimeout(10 * 60 * 1000);

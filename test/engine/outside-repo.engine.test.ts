@@ -14,9 +14,9 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { kscConfig, startConsole, stopConsole, type Console } from "../../examples/testing/lifecycle";
+import { kscConfig, startConsole, stopConsole, type Console } from "../support/lifecycle";
 import { expectSuccess, repoRoot, runPulumi, TestStack, testStackPrefix } from "../../tools/engine";
-import type { ConsoleSnapshot } from "../../tools/testing/raw-ksc";
+import type { ConsoleSnapshot } from "../support/raw-ksc";
 
 jest.setTimeout(15 * 60 * 1000);
 

@@ -1,8 +1,8 @@
 // Account safety: a wrong password costs exactly one login attempt per `pulumi up`, however many resources the
 // program has (multi-site: 13) and whatever the engine runs in parallel — never a loop that could lock the account.
 // The emulator locks an account after 5 failed logins in a row, like a real server's lockout policy.
-import { kscStack, Ksc, countersSince, report } from "./lib/fixture";
-import { multiSiteDir } from "./lib/multiSite";
+import { kscStack, Ksc, countersSince, report } from "../support/fault/fixture";
+import { multiSiteDir } from "../support/fault/multiSite";
 import { expectSuccess } from "../../tools/engine";
 
 jest.setTimeout(15 * 60 * 1000);

@@ -5,15 +5,15 @@
 // Names with quotes, parentheses, `*`, backslashes and non-Latin letters work where the API allows them and never
 // change a FindHosts filter: a `*` or `?` in a device name matches only a device with that very name, and the
 // preview plans the host that has it.
-// The verdict is lib/verdict.ts (unit tests with planted faults: lib/verdict.test.ts); here, writes planted into
+// The verdict is test/support/fault/verdict.ts (unit tests with planted faults: verdict.test.ts beside it); here, writes planted into
 // two previews (programs/declare's PlantedWrite) show the no-write check failing where the snapshot sees nothing.
 import * as fs from "fs";
 import * as path from "path";
 import { type PreviewJson, type TestStack } from "../../tools/engine";
-import { ConsoleSnapshot, hostIdOf, snapshot } from "./lib/console";
-import { Declaration, declareDir } from "./lib/declare";
-import { Ksc, kscStack, report } from "./lib/fixture";
-import { CaseRun, problems, writesBetween } from "./lib/verdict";
+import { ConsoleSnapshot, hostIdOf, snapshot } from "../support/fault/console";
+import { Declaration, declareDir } from "../support/fault/declare";
+import { Ksc, kscStack, report } from "../support/fault/fixture";
+import { CaseRun, problems, writesBetween } from "../support/fault/verdict";
 
 jest.setTimeout(15 * 60 * 1000);
 

@@ -7,16 +7,23 @@
 //
 // Whether they do depends on the engine's scheduling (each PushServer's check reads the console before its update
 // starts); in our runs at default parallelism no two cycles of one host overlapped (the report says how many did),
-// so that update alone cannot show the lock at work. So a test-only preload (lib/lock-preload.js, loaded with NODE_OPTIONS; the shipped provider has no switch
+// so that update alone cannot show the lock at work. So a test-only preload (test/support/fault/lock-preload.js, loaded with NODE_OPTIONS; the shipped provider has no switch
 // for it) watches the lock in every update, and two more updates make both cycles of every host start together:
 // with the lock nothing is lost, and with the lock taken out the same check finds lost updates.
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { expectSuccess, type TestStack } from "../../tools/engine";
-import { ConsoleSnapshot, PUSH, groupIdOf, hostIdOf, scopeGroupIds, snapshot } from "./lib/console";
-import { Declaration, declare, declareDir } from "./lib/declare";
-import { Ksc, countersSince, kscStack, ofType, report } from "./lib/fixture";
+import {
+  ConsoleSnapshot,
+  PUSH,
+  groupIdOf,
+  hostIdOf,
+  scopeGroupIds,
+  snapshot,
+} from "../support/fault/console";
+import { Declaration, declare, declareDir } from "../support/fault/declare";
+import { Ksc, countersSince, kscStack, ofType, report } from "../support/fault/fixture";
 
 jest.setTimeout(15 * 60 * 1000);
 
@@ -121,7 +128,7 @@ describe(`${HOSTS.length} DPs with a push server each, default engine parallelis
   });
 
   /**
-   * One `up` changing DP settings and push port of every host to `to`, with lib/lock-preload.js in `mode`: the
+   * One `up` changing DP settings and push port of every host to `to`, with test/support/fault/lock-preload.js in `mode`: the
    * hosts whose change was lost, and the lock's log (how many cycles found another cycle on their host under way).
    */
   async function updateAll(
@@ -136,7 +143,7 @@ describe(`${HOSTS.length} DPs with a push server each, default engine parallelis
     expect(preview.changeSummary).toMatchObject({ update: HOSTS.length * 2 });
     const log = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "ksc-lock-")), "lock.log");
     const env = {
-      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --require ${path.join(__dirname, "lib", "lock-preload.js")}`,
+      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --require ${path.join(__dirname, "..", "support", "fault", "lock-preload.js")}`,
       KSC_TEST_LOCK: mode,
       KSC_TEST_LOCK_LOG: log,
     };

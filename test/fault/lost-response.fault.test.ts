@@ -14,9 +14,9 @@ import {
   scopeGroupIds,
   setting,
   snapshot,
-} from "./lib/console";
-import { Declaration, declare, declareDir, firstCallOnlySeed } from "./lib/declare";
-import { Ksc, countersSince, errorLines, kscStack, ofType, report } from "./lib/fixture";
+} from "../support/fault/console";
+import { Declaration, declare, declareDir, firstCallOnlySeed } from "../support/fault/declare";
+import { Ksc, countersSince, errorLines, kscStack, ofType, report } from "../support/fault/fixture";
 
 jest.setTimeout(15 * 60 * 1000);
 

@@ -4,7 +4,7 @@
 // lines on (KSC_DEBUG=1), error messages, the serialized provider, or the request log (a recording proxy in front of
 // the emulator: requests and replies with their headers) apart from where they must be: credentials in the
 // Authorization header of the login call only, session ids in the X-KSC-Session header and the login reply.
-// Every form is searched (lib/audit.ts: as is, JSON-escaped, percent-encoded, base64 also inside a larger blob such
+// Every form is searched (test/support/fault/audit.ts: as is, JSON-escaped, percent-encoded, base64 also inside a larger blob such
 // as "user:password", hex, without "=" padding); lib/audit.test.ts shows the audit catching a planted leak of each.
 // Every example goes through up, preview, refresh and destroy; then token logins, and failing logins.
 import * as crypto from "crypto";
@@ -12,11 +12,11 @@ import * as fs from "fs";
 import * as path from "path";
 import { startEmulator, type RunningEmulator } from "ksc-emulator";
 import { expectSuccess, newStack, type PulumiResult, type TestStack } from "../../tools/engine";
-import { RawKsc } from "../../tools/testing/raw-ksc";
-import { Secret, exchangeLeaks, filesBelow, isLogin, leaks } from "./lib/audit";
-import { groupIdOf, hostIdOf, snapshot } from "./lib/console";
-import { examplesDir, report } from "./lib/fixture";
-import { RecordingProxy } from "./lib/recorder";
+import { RawKsc } from "../support/raw-ksc";
+import { Secret, exchangeLeaks, filesBelow, isLogin, leaks } from "../support/fault/audit";
+import { groupIdOf, hostIdOf, snapshot } from "../support/fault/console";
+import { examplesDir, report } from "../support/fault/fixture";
+import { RecordingProxy } from "../support/fault/recorder";
 
 jest.setTimeout(15 * 60 * 1000);
 

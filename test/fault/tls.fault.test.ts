@@ -4,8 +4,8 @@
 import * as fs from "fs";
 import { startEmulator, type RunningEmulator } from "ksc-emulator";
 import { newStack, type PulumiResult } from "../../tools/engine";
-import { declareDir } from "./lib/declare";
-import { kscConfig, report } from "./lib/fixture";
+import { declareDir } from "../support/fault/declare";
+import { kscConfig, report } from "../support/fault/fixture";
 
 jest.setTimeout(15 * 60 * 1000);
 

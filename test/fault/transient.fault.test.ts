@@ -8,7 +8,7 @@
 // gets which fault: the report (printed at the end) gives what each seed actually did.
 import type { FaultConfig } from "ksc-emulator";
 import { expectSuccess, type PulumiResult, type TestStack } from "../../tools/engine";
-import { snapshot } from "./lib/console";
+import { snapshot } from "../support/fault/console";
 import {
   Counters,
   Ksc,
@@ -21,8 +21,8 @@ import {
   report,
   totalCalls,
   totalFaults,
-} from "./lib/fixture";
-import { declaredProblems, invariantProblems, multiSiteDir } from "./lib/multiSite";
+} from "../support/fault/fixture";
+import { declaredProblems, invariantProblems, multiSiteDir } from "../support/fault/multiSite";
 
 jest.setTimeout(15 * 60 * 1000);
 

@@ -6,7 +6,7 @@ import { configSource, parsePulumiConfigJson } from "./connect";
 import { EXIT } from "./exitCodes";
 import { main } from "./main";
 import { SNAPSHOT_KIND } from "./snapshot";
-import { recordingIo } from "./testing/io";
+import { recordingIo } from "../../../test/support/cli/io";
 
 let dir: string;
 beforeAll(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-ksc-cli-"))));

@@ -3,9 +3,9 @@
 import { startEmulator } from "ksc-emulator";
 import { EXIT } from "./exitCodes";
 import { main } from "./main";
-import { recordingIo } from "./testing/io";
+import { recordingIo } from "../../../test/support/cli/io";
 import { DeviceRow } from "./devices";
-import { RawKsc, WRITE_METHOD } from "../../../tools/testing/raw-ksc";
+import { RawKsc, WRITE_METHOD } from "../../../test/support/raw-ksc";
 
 jest.setTimeout(60_000);
 

@@ -21,8 +21,8 @@ import type {
 } from "../resources/schema.generated";
 import { EXIT } from "./exitCodes";
 import { main } from "./main";
-import { recordingIo } from "./testing/io";
-import { RawKsc, WRITE_METHOD, long, policyValue } from "../../../tools/testing/raw-ksc";
+import { recordingIo } from "../../../test/support/cli/io";
+import { RawKsc, WRITE_METHOD, long, policyValue } from "../../../test/support/raw-ksc";
 
 jest.setTimeout(120_000);
 

@@ -8,9 +8,13 @@ import { loadKeyNames } from "../ksc/keys";
 import { EXIT } from "./exitCodes";
 import { GuidedReport } from "./guided";
 import { main } from "./main";
-import { recordingIo } from "./testing/io";
-import { EVIDENCE_RIGHT, REAL, administrator as playAdministrator } from "./testing/administrator";
-import { RawKsc, WRITE_METHOD, long } from "../../../tools/testing/raw-ksc";
+import { recordingIo } from "../../../test/support/cli/io";
+import {
+  EVIDENCE_RIGHT,
+  REAL,
+  administrator as playAdministrator,
+} from "../../../test/support/cli/administrator";
+import { RawKsc, WRITE_METHOD, long } from "../../../test/support/raw-ksc";
 
 jest.setTimeout(60_000);
 

@@ -7,8 +7,8 @@ import { startEmulator } from "ksc-emulator";
 import { EXIT } from "./exitCodes";
 import { main } from "./main";
 import { Snapshot } from "./snapshot";
-import { recordingIo } from "./testing/io";
-import { RawKsc, WRITE_METHOD, long } from "../../../tools/testing/raw-ksc";
+import { recordingIo } from "../../../test/support/cli/io";
+import { RawKsc, WRITE_METHOD, long } from "../../../test/support/raw-ksc";
 
 jest.setTimeout(60_000);
 

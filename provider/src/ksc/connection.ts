@@ -6,7 +6,7 @@ import { KscAuthError, KscClientError, Redactor } from "./errors";
 import { interpretReply } from "./reply";
 import { createLimiter, RetryOptions, RetryRunner } from "./retry";
 import { describeAuth, KscAuth, SessionManager } from "./session";
-import { Logger, RawReply, Transport } from "./transport";
+import { Logger, PostFunction, RawReply, Transport } from "./transport";
 import { BulkheadPolicy } from "cockatiel";
 
 export interface CallOptions {
@@ -29,6 +29,8 @@ export interface ConnectionOptions {
   maxInFlight: number;
   retry?: RetryOptions;
   logger: Logger;
+  /** Carries the calls instead of HTTP (tests); serverUrl still names the server in messages. */
+  post?: PostFunction;
 }
 
 const METHOD = /^([A-Za-z_][A-Za-z0-9_]*\.)?[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*$/;
@@ -41,6 +43,8 @@ export class KscConnection {
   readonly retry: RetryRunner;
   private readonly logger: Logger;
   private readonly who: string;
+  private readonly post: PostFunction;
+  private readonly timeoutMs: number;
   private closed = false;
   private inFlight = 0;
   private maxSeenInFlight = 0;
@@ -57,6 +61,8 @@ export class KscConnection {
       maxSockets: opts.maxInFlight,
       logger: this.logger,
     });
+    this.post = opts.post ?? ((...args) => this.transport.post(...args));
+    this.timeoutMs = opts.timeoutMs;
     this.limiter = createLimiter(opts.maxInFlight);
     this.retry = new RetryRunner(opts.retry, (e) =>
       this.logger(
@@ -94,7 +100,7 @@ export class KscConnection {
       this.inFlight++;
       this.maxSeenInFlight = Math.max(this.maxSeenInFlight, this.inFlight);
       try {
-        return await this.transport.post(method, body, headers, timeoutMs);
+        return await this.post(method, body, headers, timeoutMs ?? this.timeoutMs);
       } finally {
         this.inFlight--;
       }

@@ -16,7 +16,7 @@ import { PolicySettingsClient } from "./policySettings";
 import { RetryOptions } from "./retry";
 import { KscAuth, SessionClient } from "./session";
 import { SsContentsClient } from "./ssContents";
-import { Logger } from "./transport";
+import { Logger, PostFunction } from "./transport";
 import { UaControlClient } from "./uaControl";
 
 export * from "./api";
@@ -59,7 +59,7 @@ export {
 } from "./keys";
 export type { DefaultKey, KeyEntry, KeyNames, KeyNameOverrides, KeyStatus } from "./keys";
 export type { KscAuth } from "./session";
-export type { Logger } from "./transport";
+export type { Logger, PostFunction, RawReply } from "./transport";
 export type { RetryOptions } from "./retry";
 export type { CallOptions } from "./connection";
 export { CA_HINT } from "./transport";
@@ -83,6 +83,8 @@ export interface KscClientConfig {
   keyNames?: KeyNames;
   /** Receives each call's method and duration at debug level; never credentials or session ids. */
   logger?: Logger;
+  /** Carries the calls instead of HTTP: for tests that run the emulator in-process. */
+  post?: PostFunction;
 }
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
@@ -121,6 +123,7 @@ export function createClient(config: KscClientConfig): KscClientHandle {
     maxInFlight,
     retry,
     logger,
+    post: config.post,
   });
   const keys = config.keyNames ?? resolveKeyNames({});
   const caller = { call: conn.call.bind(conn) };

@@ -28,6 +28,17 @@ export interface RawReply {
   requestId: string;
 }
 
+/**
+ * What carries one call and brings back its HTTP answer: Transport.post, or (in tests) a stand-in that hands the
+ * call to an in-process console. Rejects with KscNetworkError when there is no answer.
+ */
+export type PostFunction = (
+  method: string,
+  body: unknown,
+  headers: Record<string, string>,
+  timeoutMs: number,
+) => Promise<RawReply>;
+
 /** What the user configures to trust a server's own CA (named in TLS error messages). */
 export const CA_HINT =
   "KSC uses its own self-signed certificate by default: give its CA certificate (PEM text or a file path) " +

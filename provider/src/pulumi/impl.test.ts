@@ -1,20 +1,19 @@
 // The provider-process side: dispatch, check = validation + read-only lookups, the firewall note, the one client.
 import * as pulumi from "@pulumi/pulumi";
 import { RESOURCE_NAME_KEY } from "../resources/common";
-import { FakeKsc, GROUPS } from "../resources/testing/fake-client";
-import { TestContext, testContext } from "../resources/testing/context";
+import { GROUPS, HOSTS, TestConsole, testConsole, TestContext } from "../../../test/support/inProcessConsole";
 import * as impl from "./impl";
 
 describe("impl (provider process)", () => {
-  let ksc: FakeKsc;
+  let ksc: TestConsole;
   beforeEach(() => {
-    ksc = new FakeKsc();
-    impl.useContext(testContext(ksc));
+    ksc = testConsole();
+    impl.useContext(ksc.context());
   });
   afterAll(() => impl.useContext(undefined));
 
   test("check stops at schema failures without calling the console", async () => {
-    const r = await impl.check("PushServer", {}, { hostId: "guid-milan-dp-01", port: 70000 });
+    const r = await impl.check("PushServer", {}, { hostId: HOSTS["milan-dp-01"], port: 70000 });
     expect(r.failures).toEqual([{ property: "port", reason: "must be between 1 and 65535, got 70000" }]);
     expect(ksc.calls).toEqual([]);
   });
@@ -52,16 +51,16 @@ describe("impl (provider process)", () => {
   });
 
   test("two PushServer resources on one DP fail at check", async () => {
-    await impl.check("DistributionPoint", {}, { hostId: "guid-milan-dp-01", scopeGroups: [GROUPS.milan] });
+    await impl.check("DistributionPoint", {}, { hostId: HOSTS["milan-dp-01"], scopeGroups: [GROUPS.milan] });
     const a = await impl.check(
       "PushServer",
       {},
-      { hostId: "guid-milan-dp-01", [RESOURCE_NAME_KEY]: "push-a" },
+      { hostId: HOSTS["milan-dp-01"], [RESOURCE_NAME_KEY]: "push-a" },
     );
     const b = await impl.check(
       "PushServer",
       {},
-      { hostId: "guid-milan-dp-01", port: 14000, [RESOURCE_NAME_KEY]: "push-b" },
+      { hostId: HOSTS["milan-dp-01"], port: 14000, [RESOURCE_NAME_KEY]: "push-b" },
     );
     expect(a.failures).toEqual([]);
     expect(b.failures).toEqual([
@@ -73,7 +72,7 @@ describe("impl (provider process)", () => {
     const logs = (impl.context() as TestContext).logs;
     const notes = () => logs.map((l) => l.message).filter((m) => m.includes("firewall"));
     const dpIn = (
-      await impl.check("DistributionPoint", {}, { hostId: "guid-milan-dp-01", scopeGroups: [GROUPS.milan] })
+      await impl.check("DistributionPoint", {}, { hostId: HOSTS["milan-dp-01"], scopeGroups: [GROUPS.milan] })
     ).inputs as Record<string, unknown>;
     const dp = await impl.create("DistributionPoint", dpIn);
     const psIn = (await impl.check("PushServer", {}, { hostId: dp.id })).inputs as Record<string, unknown>;
@@ -105,7 +104,7 @@ describe("impl (provider process)", () => {
   });
 
   test("the hidden resource name survives create, update and read, so a refresh does not change the inputs", async () => {
-    const named = { hostId: "guid-milan-dp-01", scopeGroups: [GROUPS.milan], __resourceName: "branch-dp" };
+    const named = { hostId: HOSTS["milan-dp-01"], scopeGroups: [GROUPS.milan], __resourceName: "branch-dp" };
     const checked = (await impl.check("DistributionPoint", {}, named)).inputs as Record<string, unknown>;
     expect(checked.__resourceName).toBe("branch-dp");
     const dp = await impl.create("DistributionPoint", checked);
@@ -161,7 +160,7 @@ describe("impl (provider process)", () => {
 
     test("once the process has checked a resource, the configuration is the program's (current) one", async () => {
       // A check that fails validation: nothing is sent, but the program is running in this command.
-      await impl.check("PushServer", {}, { hostId: "guid-milan-dp-01", port: 70000 });
+      await impl.check("PushServer", {}, { hostId: HOSTS["milan-dp-01"], port: 70000 });
       expect(() => impl.context()).not.toThrow();
     });
 

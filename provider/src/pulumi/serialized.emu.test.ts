@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { startEmulator } from "ksc-emulator";
-import { RawKsc } from "../../../tools/testing/raw-ksc";
+import { RawKsc } from "../../../test/support/raw-ksc";
 import * as shims from "./shims";
 
 const requireFromString: (code: string) => {

@@ -6,8 +6,7 @@ import { KscAuthError, KscHttpError, KscNetworkError } from "../ksc/errors";
 import { createConfirmed, deleteConfirmed } from "./common";
 import * as dp from "./distributionPoint";
 import * as na from "./networkAgentPolicy";
-import { FakeKsc, GROUPS, unavailable } from "./testing/fake-client";
-import { testContext } from "./testing/context";
+import { GROUPS, seededHost, TestConsole, testConsole } from "../../../test/support/inProcessConsole";
 
 const lostReply = (method: string) =>
   new KscNetworkError(method, "http://ksc", "reset", `${method}: the connection was closed (ECONNRESET)`);
@@ -102,26 +101,28 @@ describe("createConfirmed", () => {
 });
 
 describe("resource creates and deletes", () => {
-  let ksc: FakeKsc;
-  let ctx: ReturnType<typeof testContext>;
+  let ksc: TestConsole;
+  let ctx: ReturnType<TestConsole["context"]>;
   beforeEach(() => {
-    ksc = new FakeKsc();
-    ctx = testContext(ksc);
+    ksc = testConsole();
+    ctx = ksc.context();
   });
+  afterEach(() => ksc.close());
 
   const policyInputs = () =>
     na.check({}, { group: GROUPS.milan, name: "Network Agent - Branch Milan" }).inputs;
-  const dpInputs = () => dp.check({}, { hostId: "guid-milan-dp-01", scopeGroups: [GROUPS.milan] }).inputs;
+  const dpInputs = () =>
+    dp.check({}, { hostId: seededHost("milan-dp-01"), scopeGroups: [GROUPS.milan] }).inputs;
 
   test("DistributionPoint: RegisterUpdateAgent refused with HTTP 503 once → registered on the next attempt", async () => {
-    ksc.failNext("UaControl.RegisterUpdateAgent", http503("UaControl.RegisterUpdateAgent"));
+    ksc.fail("UaControl.RegisterUpdateAgent", "http503");
     const { id } = await dp.create(ctx, dpInputs());
     expect(ksc.dps.has(id)).toBe(true);
     expect(ksc.count("UaControl.RegisterUpdateAgent")).toBe(2);
   });
 
   test("NetworkAgentPolicy: AddPolicy refused with KLSTD 1195 once → one policy, made on the next attempt", async () => {
-    ksc.failNext("Policy.AddPolicy", unavailable("Policy.AddPolicy"));
+    ksc.fail("Policy.AddPolicy", "klstd1195");
     const before = ksc.policies.size;
     await na.create(ctx, policyInputs());
     expect(ksc.policies.size).toBe(before + 1);
@@ -130,14 +131,14 @@ describe("resource creates and deletes", () => {
 
   test("NetworkAgentPolicy: DeletePolicy applied, reply lost → done", async () => {
     const { id, outs } = await na.create(ctx, policyInputs());
-    ksc.failNext("Policy.DeletePolicy", lostReply("Policy.DeletePolicy"), { when: "after" });
+    ksc.fail("Policy.DeletePolicy", "dropAfterApply");
     await na.delete(ctx, id, outs);
     expect(ksc.policies.has(Number(id))).toBe(false);
   });
 
   test("NetworkAgentPolicy: KLSTD 1195 once → deleted on the next attempt", async () => {
     const { id, outs } = await na.create(ctx, policyInputs());
-    ksc.failNext("Policy.DeletePolicy", unavailable("Policy.DeletePolicy"));
+    ksc.fail("Policy.DeletePolicy", "klstd1195");
     await na.delete(ctx, id, outs);
     expect(ksc.policies.has(Number(id))).toBe(false);
     expect(ksc.count("Policy.DeletePolicy")).toBe(2);
@@ -145,7 +146,7 @@ describe("resource creates and deletes", () => {
 
   test("DistributionPoint: HTTP 503 once → unregistered on the next attempt", async () => {
     const { id, outs } = await dp.create(ctx, dpInputs());
-    ksc.failNext("UaControl.UnregisterUpdateAgent", http503("UaControl.UnregisterUpdateAgent"));
+    ksc.fail("UaControl.UnregisterUpdateAgent", "http503");
     await dp.delete(ctx, id, outs);
     expect(ksc.dps.has(id)).toBe(false);
     expect(ksc.count("UaControl.UnregisterUpdateAgent")).toBe(2);

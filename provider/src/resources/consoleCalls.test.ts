@@ -1,6 +1,7 @@
 // What each operation asks of the console (issue 7: calls per create, read, update; checks that repeat nothing
 // for an unchanged declaration), and that outputs built from what was written, without a read-back, are exactly
 // what a later read reports (otherwise every refresh after an up would show a change).
+import { resolveKeyNames } from "../ksc/keys";
 import { RESOURCE_NAME_KEY } from "./common";
 import { LIST_DEVICES_AFTER } from "./devices";
 import * as dp from "./distributionPoint";
@@ -11,8 +12,7 @@ import type {
   NetworkAgentPolicyCheckedInputs,
   PushServerCheckedInputs,
 } from "./schema.generated";
-import { FakeKsc, GROUPS } from "./testing/fake-client";
-import { TestContext, testContext } from "./testing/context";
+import { GROUPS, HOSTS, TestConsole, testConsole, TestContext } from "../../../test/support/inProcessConsole";
 
 const dpInputs = (news: Record<string, unknown>): DistributionPointCheckedInputs => {
   const r = dp.check({}, news);
@@ -30,11 +30,11 @@ const naInputs = (news: Record<string, unknown>): NetworkAgentPolicyCheckedInput
   return r.inputs;
 };
 
-let ksc: FakeKsc;
+let ksc: TestConsole;
 let ctx: TestContext;
 beforeEach(() => {
-  ksc = new FakeKsc();
-  ctx = testContext(ksc);
+  ksc = testConsole();
+  ctx = ksc.context();
 });
 
 /** The calls `run` makes, in order. */
@@ -44,12 +44,12 @@ async function callsOf(run: () => Promise<unknown>): Promise<string[]> {
   return ksc.calls.slice(before);
 }
 
-const MILAN_DP = "guid-milan-dp-01";
+const MILAN_DP = HOSTS["milan-dp-01"];
 
 describe("checks of an existing resource look up only what the program changed", () => {
   test("DistributionPoint: an unchanged declaration asks nothing; new ports read the DP; a new device looks it up", async () => {
     const { outs } = await dp.create(
-      testContext(ksc),
+      ksc.context(),
       dpInputs({ hostId: MILAN_DP, scopeGroups: ["Branch Milan"] }),
     );
     const olds = { ...dp.inputsFrom(outs), deviceName: "milan-dp-01", hostId: MILAN_DP };
@@ -68,7 +68,7 @@ describe("checks of an existing resource look up only what the program changed",
   });
 
   test("PushServer: an unchanged DP and port ask nothing; a new port is checked against the DP", async () => {
-    await dp.create(testContext(ksc), dpInputs({ hostId: MILAN_DP, scopeGroups: [GROUPS.milan] }));
+    await dp.create(ksc.context(), dpInputs({ hostId: MILAN_DP, scopeGroups: [GROUPS.milan] }));
     const olds = { hostId: MILAN_DP, port: 13295, remoteAddress: "", adopt: false };
     expect(await callsOf(() => ps.verify(ctx, olds, psInputs({ hostId: MILAN_DP })))).toEqual([]);
     expect(await ps.verify(ctx, olds, psInputs({ hostId: MILAN_DP, port: 14000 }))).toEqual([
@@ -81,7 +81,7 @@ describe("checks of an existing resource look up only what the program changed",
 
   test("PushServer on a DP declared in the program: a new port is checked against the declared ports, no read", async () => {
     const { outs } = await dp.create(
-      testContext(ksc),
+      ksc.context(),
       dpInputs({ hostId: MILAN_DP, scopeGroups: [GROUPS.milan] }),
     );
     const dpOlds: Record<string, unknown> = { ...dp.inputsFrom(outs) };
@@ -163,27 +163,27 @@ describe("devices are listed once a process has looked up a few", () => {
     for (const name of ["milan-dp-01", "milan-dp-02", "rome-dp-01", "hq-srv-01"]) {
       await dp.verify(ctx, {}, dpInputs({ deviceName: name, scopeGroups: [GROUPS.milan] }));
     }
-    ksc.addHost({ hostId: "guid-new", displayName: "milan-dp-03", groupId: GROUPS.milan });
+    const added = ksc.addHost("milan-dp-03", GROUPS.milan);
     const late = dpInputs({ deviceName: "milan-dp-03", scopeGroups: [GROUPS.milan] });
     expect(await dp.verify(ctx, {}, late)).toEqual([]);
-    expect(late.hostId).toBe("guid-new");
-    expect(await callsOf(() => ps.verify(ctx, {}, psInputs({ hostId: "guid-milan-dp-02" })))).not.toContain(
+    expect(late.hostId).toBe(added);
+    expect(await callsOf(() => ps.verify(ctx, {}, psInputs({ hostId: HOSTS["milan-dp-02"] })))).not.toContain(
       "HostGroup.GetHostInfo",
     );
   });
   test("a listed device without the keep-connection flag is asked for it on its own", async () => {
     const { outs } = await setUpPushServer();
-    const flag = ksc.keys.host.keepConnection;
-    const listAll = ksc.hostGroup.findHosts;
+    const flag = resolveKeyNames({}).host.keepConnection;
+    const listAll = ksc.client.hostGroup.findHosts.bind(ksc.client.hostGroup);
     // A server that leaves empty attributes out of FindHosts rows.
     jest
-      .spyOn(ksc.hostGroup, "findHosts")
+      .spyOn(ksc.client.hostGroup, "findHosts")
       .mockImplementation(async (filter, fields) =>
         (await listAll(filter, fields)).map(
           (r) => Object.fromEntries(Object.entries(r).filter(([k]) => k !== flag)) as typeof r,
         ),
       );
-    const reader = testContext(ksc);
+    const reader = ksc.context();
     for (const name of ["milan-dp-02", "rome-dp-01", "hq-srv-01", "milan-ws-01"]) {
       await dp.verify(reader, {}, dpInputs({ deviceName: name, scopeGroups: [GROUPS.milan] }));
     }
@@ -199,15 +199,15 @@ describe("creates and updates write, and do not read back", () => {
     await dp.create(ctx, dpInputs({ hostId: MILAN_DP, scopeGroups: [GROUPS.milan] }));
     expect(
       await callsOf(() =>
-        dp.create(ctx, dpInputs({ hostId: "guid-milan-dp-02", scopeGroups: [GROUPS.milan] })),
+        dp.create(ctx, dpInputs({ hostId: HOSTS["milan-dp-02"], scopeGroups: [GROUPS.milan] })),
       ),
     ).toEqual(["HostGroup.GetHostInfo", "UaControl.RegisterUpdateAgent"]);
   });
 
   test("a device made a DP by hand after the list of DPs was taken is still caught (adopt rules hold)", async () => {
     await dp.create(ctx, dpInputs({ hostId: MILAN_DP, scopeGroups: [GROUPS.milan] })); // the list is taken
-    await dp.create(testContext(ksc), dpInputs({ hostId: "guid-rome-dp-01", scopeGroups: [GROUPS.rome] }));
-    const declared = { hostId: "guid-rome-dp-01", scopeGroups: [GROUPS.milan] };
+    await dp.create(ksc.context(), dpInputs({ hostId: HOSTS["rome-dp-01"], scopeGroups: [GROUPS.rome] }));
+    const declared = { hostId: HOSTS["rome-dp-01"], scopeGroups: [GROUPS.milan] };
     await expect(dp.create(ctx, dpInputs(declared))).rejects.toThrow(
       /already is a distribution point.*adopt: true/,
     );
@@ -256,17 +256,17 @@ describe("outputs built from what was written equal what a read reports", () => 
   test("DistributionPoint: create and update", async () => {
     const declared = { deviceName: "milan-dp-01", scopeGroups: ["Branch Milan", GROUPS.rome], port: 13001 };
     const created = await dp.create(ctx, dpInputs(declared));
-    expect((await dp.read(testContext(ksc), MILAN_DP, created.outs)).props).toEqual(created.outs);
+    expect((await dp.read(ksc.context(), MILAN_DP, created.outs)).props).toEqual(created.outs);
     const updated = await dp.update(ctx, MILAN_DP, created.outs, dpInputs({ ...declared, port: 13002 }));
-    expect((await dp.read(testContext(ksc), MILAN_DP, updated.outs)).props).toEqual(updated.outs);
+    expect((await dp.read(ksc.context(), MILAN_DP, updated.outs)).props).toEqual(updated.outs);
   });
 
   test("PushServer: create and update", async () => {
     const created = await setUpPushServer();
     expect(created.outs.keepConnection).toBe(true);
-    expect((await ps.read(testContext(ksc), MILAN_DP, created.outs)).props).toEqual(created.outs);
+    expect((await ps.read(ksc.context(), MILAN_DP, created.outs)).props).toEqual(created.outs);
     const updated = await ps.update(ctx, MILAN_DP, created.outs, psInputs({ hostId: MILAN_DP, port: 14295 }));
-    expect((await ps.read(testContext(ksc), MILAN_DP, updated.outs)).props).toEqual(updated.outs);
+    expect((await ps.read(ksc.context(), MILAN_DP, updated.outs)).props).toEqual(updated.outs);
   });
 
   test("NetworkAgentPolicy: create and update (attributes and settings)", async () => {
@@ -278,9 +278,9 @@ describe("outputs built from what was written equal what a read reports", () => 
     };
     const created = await na.create(ctx, naInputs(declared));
     const id = String(created.outs.policyId);
-    expect((await na.read(testContext(ksc), id, created.outs)).props).toEqual(created.outs);
+    expect((await na.read(ksc.context(), id, created.outs)).props).toEqual(created.outs);
     const news = naInputs({ ...declared, active: false, udpPort: { value: 15001, locked: true } });
     const updated = await na.update(ctx, id, created.outs, news);
-    expect((await na.read(testContext(ksc), id, updated.outs)).props).toEqual(updated.outs);
+    expect((await na.read(ksc.context(), id, updated.outs)).props).toEqual(updated.outs);
   });
 });

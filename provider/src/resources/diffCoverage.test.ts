@@ -4,24 +4,30 @@
 import * as dp from "./distributionPoint";
 import * as na from "./networkAgentPolicy";
 import * as ps from "./pushServer";
-import { ResourceProvider } from "./provider";
 import { PACKAGE_SCHEMA } from "./schema.generated";
 import { DOCS_KEY, RESOURCE_KINDS, RESOURCE_TOKENS, ResourceKind } from "./schemaTypes";
-import { FakeKsc, GROUPS } from "./testing/fake-client";
-import { testContext } from "./testing/context";
+import { GROUPS, HOSTS, testConsole, TestContext } from "../../../test/support/inProcessConsole";
 
-const PROVIDERS = {
-  DistributionPoint: dp.provider,
-  PushServer: ps.provider,
-  NetworkAgentPolicy: na.provider,
+type Logic = {
+  check(
+    olds: Record<string, unknown>,
+    news: Record<string, unknown>,
+  ): { inputs: unknown; failures: unknown[] };
+  create(ctx: TestContext, inputs: never): Promise<{ outs: unknown }>;
+  diff(olds: never, news: never): { diffs: string[]; replaces: string[]; changes: boolean };
 };
+const LOGIC: Record<ResourceKind, Logic> = {
+  DistributionPoint: dp,
+  PushServer: ps,
+  NetworkAgentPolicy: na,
+} as never;
 
 /** A declaration, and for each input another valid value. */
 const CASES: Record<ResourceKind, { base: Record<string, unknown>; other: Record<string, unknown> }> = {
   DistributionPoint: {
-    base: { hostId: "guid-milan-dp-01", scopeGroups: [GROUPS.milan], scopeNlaNetworks: [] },
+    base: { hostId: HOSTS["milan-dp-01"], scopeGroups: [GROUPS.milan], scopeNlaNetworks: [] },
     other: {
-      hostId: "guid-rome-dp-01",
+      hostId: HOSTS["rome-dp-01"],
       deviceName: "rome-dp-01",
       scopeGroups: [GROUPS.rome],
       scopeNlaNetworks: [5],
@@ -39,8 +45,8 @@ const CASES: Record<ResourceKind, { base: Record<string, unknown>; other: Record
     },
   },
   PushServer: {
-    base: { hostId: "guid-milan-dp-01" },
-    other: { hostId: "guid-rome-dp-01", port: 14295, remoteAddress: "push.example", adopt: true },
+    base: { hostId: HOSTS["milan-dp-01"] },
+    other: { hostId: HOSTS["rome-dp-01"], port: 14295, remoteAddress: "push.example", adopt: true },
   },
   NetworkAgentPolicy: {
     base: { group: GROUPS.milan, name: "NA Milan" },
@@ -60,27 +66,30 @@ const CASES: Record<ResourceKind, { base: Record<string, unknown>; other: Record
 
 describe.each(RESOURCE_KINDS)("%s diff covers schema.json", (kind) => {
   const spec = PACKAGE_SCHEMA.resources[RESOURCE_TOKENS[kind]];
-  const logic: ResourceProvider<object, object> = PROVIDERS[kind];
+  const logic = LOGIC[kind];
 
   test("every input has an alternative value in this table", () => {
     expect(Object.keys(CASES[kind].other).sort()).toEqual(Object.keys(spec.inputProperties).sort());
   });
 
   test.each(Object.keys(spec.inputProperties))("%s", async (name) => {
-    const ksc = new FakeKsc();
-    const ctx = testContext(ksc);
+    const ksc = testConsole();
+    const ctx = ksc.context();
     if (kind === "PushServer") {
-      await dp.create(ctx, dp.check({}, { hostId: "guid-milan-dp-01", scopeGroups: [GROUPS.milan] }).inputs);
+      await dp.create(
+        ctx,
+        dp.check({}, { hostId: HOSTS["milan-dp-01"], scopeGroups: [GROUPS.milan] }).inputs,
+      );
     }
     const base = logic.check({}, CASES[kind].base);
     expect(base.failures).toEqual([]);
-    const { outs } = await logic.create(ctx, base.inputs);
+    const { outs } = await logic.create(ctx, base.inputs as never);
     const changedDecl = { ...CASES[kind].base, [name]: CASES[kind].other[name] };
     // A device is given one way only.
     if (name === "deviceName") delete changedDecl.hostId;
     const changed = logic.check({}, changedDecl);
     expect(changed.failures).toEqual([]);
-    const r = logic.diff(outs, changed.inputs);
+    const r = logic.diff(outs as never, changed.inputs as never);
     const p = spec.inputProperties[name];
     if (p.language?.[DOCS_KEY]?.createOnly === true) {
       expect(r).toMatchObject({ changes: false, replaces: [] });

@@ -2,8 +2,8 @@
 // checks the console through raw Open API calls.
 import * as dp from "./distributionPoint";
 import type { DistributionPointOutputs } from "./schema.generated";
-import { EmulatorFixture, emulatorFixture } from "./testing/emulator";
-import { WireObject, scopeGroupIds } from "../../../tools/testing/raw-ksc";
+import { EmulatorFixture, emulatorFixture } from "../../../test/support/emulatorFixture";
+import { WireObject, scopeGroupIds } from "../../../test/support/raw-ksc";
 
 describe("DistributionPoint lifecycle (emulator)", () => {
   let f: EmulatorFixture;

@@ -1,10 +1,14 @@
-import { KscLong, KscParams } from "../ksc/api";
-import { isParams } from "../ksc/values";
 import { InputError, UNKNOWN } from "./common";
 import * as dp from "./distributionPoint";
 import type { DistributionPointCheckedInputs, DistributionPointOutputs } from "./schema.generated";
-import { FakeKsc, GROUPS, unavailable } from "./testing/fake-client";
-import { testContext } from "./testing/context";
+import {
+  GROUPS,
+  HOSTS,
+  SHARED_NAME,
+  TestConsole,
+  testConsole,
+  TestContext,
+} from "../../../test/support/inProcessConsole";
 
 const checked = (news: Record<string, unknown>): DistributionPointCheckedInputs => {
   const r = dp.check({}, news);
@@ -155,7 +159,7 @@ describe("DistributionPoint check", () => {
 /** Outputs as read after creating milan-dp-01 with Branch Milan + Branch Rome. */
 function outputs(overrides: Partial<DistributionPointOutputs> = {}): DistributionPointOutputs {
   return {
-    hostId: "guid-milan-dp-01",
+    hostId: HOSTS["milan-dp-01"],
     deviceName: "milan-dp-01",
     displayName: "milan-dp-01",
     fqdn: "milan-dp-01.corp.example",
@@ -227,7 +231,7 @@ describe("DistributionPoint diff", () => {
     [
       "the device by host id instead of by name",
       {},
-      { hostId: "guid-milan-dp-01", scopeGroups: declared.scopeGroups },
+      { hostId: HOSTS["milan-dp-01"], scopeGroups: declared.scopeGroups },
       [],
       [],
     ],
@@ -314,10 +318,10 @@ describe("DistributionPoint diff", () => {
   });
 });
 
-describe("DistributionPoint against the fake console", () => {
-  let ksc: FakeKsc;
-  let ctx: ReturnType<typeof testContext>;
-  const milanDp = "guid-milan-dp-01";
+describe("DistributionPoint against the console", () => {
+  let ksc: TestConsole;
+  let ctx: TestContext;
+  const milanDp = HOSTS["milan-dp-01"];
   const declared = () =>
     checked({
       deviceName: "milan-dp-01",
@@ -326,22 +330,19 @@ describe("DistributionPoint against the fake console", () => {
     });
 
   beforeEach(() => {
-    ksc = new FakeKsc();
-    ctx = testContext(ksc);
+    ksc = testConsole();
+    ctx = ksc.context();
   });
 
-  const consoleScopeIds = (hostId: string) => {
-    const scope = ksc.dps.get(hostId)?.[ksc.keys.dp.scope] as KscParams;
-    return (scope[ksc.keys.scope.groups] as KscParams[]).map((g) => (g[ksc.keys.scope.id] as KscLong).value);
-  };
+  const consoleScopeIds = (hostId: string) => ksc.dp(hostId)!.scopeGroupIds;
 
   test("create registers the device with the declared settings and reads them back", async () => {
     const { id, outs } = await dp.create(ctx, declared());
     expect(id).toBe(milanDp);
-    const stored = ksc.dps.get(milanDp)!;
-    expect(stored[ksc.keys.dp.port]).toEqual(new KscLong(13001));
+    const stored = ksc.dp(milanDp)!;
+    expect(stored.port).toBe(13001);
     expect(consoleScopeIds(milanDp)).toEqual([GROUPS.milan, GROUPS.rome]);
-    expect(stored[ksc.keys.dp.pushServerEnabled]).toBe(false); // the push server's fields are left alone
+    expect(stored.pushServerEnabled).toBe(false); // the push server's fields are left alone
     expect(outs).toMatchObject({
       hostId: milanDp,
       displayName: "milan-dp-01",
@@ -381,9 +382,11 @@ describe("DistributionPoint against the fake console", () => {
     expect(err).toBeInstanceOf(InputError);
     expect((err as InputError).property).toBe("deviceName");
     expect((err as Error).message).toMatch(
-      /already is a distribution point, with other settings \(port: 13000 in the console, 13001 declared; scopeGroups: ids \[20\] in the console, \[20,30\] declared\)\. To manage it with this resource, set adopt: true/,
+      new RegExp(
+        String.raw`already is a distribution point, with other settings \(port: 13000 in the console, 13001 declared; scopeGroups: ids \[${GROUPS.milan}\] in the console, \[${GROUPS.milan},${GROUPS.rome}\] declared\)\. To manage it with this resource, set adopt: true`,
+      ),
     );
-    expect(ksc.dps.get(milanDp)![ksc.keys.dp.port]).toEqual(new KscLong(13000)); // untouched
+    expect(ksc.dp(milanDp)!.port).toBe(13000); // untouched
   });
 
   test("create with adopt: true takes over an existing DP and converges it", async () => {
@@ -406,9 +409,7 @@ describe("DistributionPoint against the fake console", () => {
   });
 
   test("create whose registration reply is lost still succeeds once, without a second registration", async () => {
-    ksc.failNext("UaControl.RegisterUpdateAgent", unavailable("UaControl.RegisterUpdateAgent"), {
-      when: "after",
-    });
+    ksc.fail("UaControl.RegisterUpdateAgent", "dropAfterApply");
     const { outs } = await dp.create(ctx, declared());
     expect(outs.port).toBe(13001);
     expect(ksc.count("UaControl.RegisterUpdateAgent")).toBe(1);
@@ -416,37 +417,39 @@ describe("DistributionPoint against the fake console", () => {
 
   test("create fails with what it was doing when the registration is refused", async () => {
     // Refused on every attempt (a transient refusal is tried CREATE_ATTEMPTS times: confirmedWrites.test.ts).
-    ksc.failNext("UaControl.RegisterUpdateAgent", unavailable("UaControl.RegisterUpdateAgent"), { times: 3 });
+    ksc.fail("UaControl.RegisterUpdateAgent", "klstd1195", 3);
     await expect(dp.create(ctx, declared())).rejects.toThrow(
-      /^making milan-dp-01 \(hostId "guid-milan-dp-01"\) a distribution point: UaControl.RegisterUpdateAgent: KLSTD 1195/,
+      new RegExp(
+        String.raw`^making milan-dp-01 \(hostId "${HOSTS["milan-dp-01"]}"\) a distribution point: UaControl.RegisterUpdateAgent: KLSTD 1195`,
+      ),
     );
     expect(ksc.dps.size).toBe(0);
   });
 
   test("update overlays only the DP's own fields: the push server's and unknown keys survive", async () => {
     await dp.create(ctx, declared());
-    const stored = ksc.dps.get(milanDp)!;
-    stored[ksc.keys.dp.pushServerEnabled] = true;
-    stored[ksc.keys.dp.pushServerPort] = new KscLong(13295);
-    stored.SomeFutureKey = "kept";
+    const stored = ksc.dp(milanDp)!;
+    stored.pushServerEnabled = true;
+    stored.pushServerPort = 13295;
+    ksc.dps.get(milanDp)!.map.set("SomeFutureKey", "kept");
     const olds = (await dp.read(ctx, milanDp, { deviceName: "milan-dp-01" })).props!;
     const { outs } = await dp.update(ctx, milanDp, olds, {
       ...declared(),
       distributePackages: false,
       scopeGroups: [GROUPS.milan],
     });
-    const after = ksc.dps.get(milanDp)!;
-    expect(after[ksc.keys.dp.pushServerEnabled]).toBe(true);
-    expect(after[ksc.keys.dp.pushServerPort]).toEqual(new KscLong(13295));
-    expect(after.SomeFutureKey).toBe("kept");
-    expect(after[ksc.keys.dp.distributePackages]).toBe(false);
+    const after = ksc.dp(milanDp)!;
+    expect(after.pushServerEnabled).toBe(true);
+    expect(after.pushServerPort).toBe(13295);
+    expect(ksc.dps.get(milanDp)!.map.get("SomeFutureKey")).toBe("kept");
+    expect(after.distributePackages).toBe(false);
     expect(consoleScopeIds(milanDp)).toEqual([GROUPS.milan]);
     expect(outs).toMatchObject({ distributePackages: false, scopeGroups: [GROUPS.milan] });
   });
 
   test("update refuses a port the DP's push server uses", async () => {
     await dp.create(ctx, declared());
-    ksc.dps.get(milanDp)![ksc.keys.dp.pushServerEnabled] = true;
+    ksc.dp(milanDp)!.pushServerEnabled = true;
     const olds = (await dp.read(ctx, milanDp, {})).props!;
     await expect(dp.update(ctx, milanDp, olds, { ...declared(), port: 13295 })).rejects.toThrow(
       /^port: 13295 is the port of the push server running on this distribution point/,
@@ -455,7 +458,7 @@ describe("DistributionPoint against the fake console", () => {
 
   test("read reports a change made in the console, and diff shows it", async () => {
     const { outs } = await dp.create(ctx, declared());
-    ksc.dps.get(milanDp)![ksc.keys.dp.port] = new KscLong(13555);
+    ksc.dp(milanDp)!.port = 13555;
     const r = await dp.read(ctx, milanDp, outs);
     expect(r.id).toBe(milanDp);
     expect(r.props!.port).toBe(13555);
@@ -469,8 +472,8 @@ describe("DistributionPoint against the fake console", () => {
 
   test("read keeps the declared form of scope groups and appends groups added in the console as paths", async () => {
     const { outs } = await dp.create(ctx, declared());
-    const scope = ksc.dps.get(milanDp)![ksc.keys.dp.scope] as KscParams;
-    (scope[ksc.keys.scope.groups] as KscParams[]).push({ [ksc.keys.scope.id]: new KscLong(GROUPS.servers) });
+    const stored = ksc.dp(milanDp)!;
+    stored.scopeGroupIds = [...stored.scopeGroupIds, GROUPS.servers];
     const r = await dp.read(ctx, milanDp, outs);
     expect(r.props!.scopeGroups).toEqual([
       "Managed devices/Branch Milan",
@@ -497,11 +500,11 @@ describe("DistributionPoint against the fake console", () => {
 });
 
 describe("DistributionPoint verify (read-only lookups at preview)", () => {
-  let ksc: FakeKsc;
-  let ctx: ReturnType<typeof testContext>;
+  let ksc: TestConsole;
+  let ctx: TestContext;
   beforeEach(() => {
-    ksc = new FakeKsc();
-    ctx = testContext(ksc);
+    ksc = testConsole();
+    ctx = ksc.context();
   });
   const writes = () => ksc.calls.filter((c) => !/\.(Get|Find|GroupId)/.test(c));
 
@@ -515,29 +518,31 @@ describe("DistributionPoint verify (read-only lookups at preview)", () => {
     ["a known device and groups", { deviceName: "milan-dp-01", scopeGroups: ["Branch Milan"] }, []],
     [
       "no such device",
-      { deviceName: "nowhere-01", scopeGroups: [20] },
+      { deviceName: "nowhere-01", scopeGroups: [GROUPS.milan] },
       [{ property: "deviceName", reason: 'no managed device has the display name or FQDN "nowhere-01"' }],
     ],
     [
       "a name two devices share",
-      { deviceName: "shared-name-01", scopeGroups: [20] },
+      { deviceName: "shared-name-01", scopeGroups: [GROUPS.milan] },
       [
         {
           property: "deviceName",
           reason: expect.stringMatching(
-            /^2 managed devices match "shared-name-01": shared-name-01 \(hostId "guid-shared-milan", group "Managed devices\/Branch Milan\/Workstations"\); shared-name-01 \(hostId "guid-shared-rome", group "Managed devices\/Branch Rome\/Workstations"\)\. Set hostId/,
+            new RegExp(
+              String.raw`^2 managed devices match "shared-name-01": shared-name-01 \(hostId "${SHARED_NAME.milan}", group "Managed devices\/Branch Milan\/Workstations"\); shared-name-01 \(hostId "${SHARED_NAME.rome}", group "Managed devices\/Branch Rome\/Workstations"\)\. Set hostId`,
+            ),
           ),
         },
       ],
     ],
     [
       "no such host id",
-      { hostId: "guid-nope", scopeGroups: [20] },
+      { hostId: "guid-nope", scopeGroups: [GROUPS.milan] },
       [{ property: "hostId", reason: 'no managed device has host id "guid-nope"' }],
     ],
     [
       "no such group path",
-      { deviceName: "milan-dp-01", scopeGroups: [20, "Managed devices/Branch Napoli"] },
+      { deviceName: "milan-dp-01", scopeGroups: [GROUPS.milan, "Managed devices/Branch Napoli"] },
       [
         {
           property: "scopeGroups",
@@ -554,7 +559,7 @@ describe("DistributionPoint verify (read-only lookups at preview)", () => {
     ],
     [
       "the same group by id and by path",
-      { deviceName: "milan-dp-01", scopeGroups: [20, "Branch Milan"] },
+      { deviceName: "milan-dp-01", scopeGroups: [GROUPS.milan, "Branch Milan"] },
       [
         {
           property: "scopeGroups",
@@ -572,43 +577,41 @@ describe("DistributionPoint verify (read-only lookups at preview)", () => {
       ...checked(news),
       __resourceName: name,
     });
-    expect(await dp.verify(ctx, {}, named("dp-a", { deviceName: "milan-dp-01", scopeGroups: [20] }))).toEqual(
-      [],
-    );
-    expect(await dp.verify(ctx, {}, named("dp-a", { deviceName: "milan-dp-01", scopeGroups: [20] }))).toEqual(
-      [],
-    );
     expect(
-      await dp.verify(ctx, {}, named("dp-b", { hostId: "guid-milan-dp-01", scopeGroups: [20] })),
+      await dp.verify(ctx, {}, named("dp-a", { deviceName: "milan-dp-01", scopeGroups: [GROUPS.milan] })),
+    ).toEqual([]);
+    expect(
+      await dp.verify(ctx, {}, named("dp-a", { deviceName: "milan-dp-01", scopeGroups: [GROUPS.milan] })),
+    ).toEqual([]);
+    expect(
+      await dp.verify(ctx, {}, named("dp-b", { hostId: HOSTS["milan-dp-01"], scopeGroups: [GROUPS.milan] })),
     ).toEqual([
       {
         property: "hostId",
-        reason:
-          'DistributionPoint "dp-a" of this program already manages milan-dp-01 (hostId "guid-milan-dp-01") (a device has one DistributionPoint)',
+        reason: `DistributionPoint "dp-a" of this program already manages milan-dp-01 (hostId "${HOSTS["milan-dp-01"]}") (a device has one DistributionPoint)`,
       },
     ]);
   });
 
   test("a new DistributionPoint for a device the stack's DistributionPoint manages fails, whichever is checked first", async () => {
     // The stack's "dp-old" made milan-dp-01 a DP; "dp-new" is added to the program for the same device.
-    const declared = { deviceName: "milan-dp-01", scopeGroups: [20] };
+    const declared = { deviceName: "milan-dp-01", scopeGroups: [GROUPS.milan] };
     await dp.create(ctx, checked(declared));
-    const olds = { ...checked(declared), hostId: "guid-milan-dp-01" };
+    const olds = { ...checked(declared), hostId: HOSTS["milan-dp-01"] };
     const existing = () => ({ ...checked(declared), __resourceName: "dp-old" });
     const added = (news: Record<string, unknown>) => ({ ...checked(news), __resourceName: "dp-new" });
-    const other = { hostId: "guid-milan-dp-01", scopeGroups: [30] };
+    const other = { hostId: HOSTS["milan-dp-01"], scopeGroups: [GROUPS.rome] };
     // The stack's own resource first: the new one fails, names it, and does not suggest adopt.
     expect(await dp.verify(ctx, olds, existing())).toEqual([]);
     expect(await dp.verify(ctx, {}, added(other))).toEqual([
       {
         property: "hostId",
-        reason:
-          'DistributionPoint "dp-old" of this stack already manages milan-dp-01 (hostId "guid-milan-dp-01") (a device has one DistributionPoint): remove this declaration, or set it to another one',
+        reason: `DistributionPoint "dp-old" of this stack already manages milan-dp-01 (hostId "${HOSTS["milan-dp-01"]}") (a device has one DistributionPoint): remove this declaration, or set it to another one`,
       },
     ]);
     // The new one first: the console shows a DP with other settings, so it fails on its own (saying what to do if
     // this stack manages it); the stack's resource passes.
-    ctx = testContext(ksc); // another run: a new provider process
+    ctx = ksc.context(); // another run: a new provider process
     expect(await dp.verify(ctx, {}, added(other))).toEqual([
       {
         property: "hostId",
@@ -620,7 +623,7 @@ describe("DistributionPoint verify (read-only lookups at preview)", () => {
     expect(await dp.verify(ctx, olds, existing())).toEqual([]);
     // The new one first, declared exactly as the DP is (it would pass as a recovered create): the stack's resource,
     // checked second, stops the run and names the new declaration as the one to remove.
-    ctx = testContext(ksc); // another run: a new provider process
+    ctx = ksc.context(); // another run: a new provider process
     expect(await dp.verify(ctx, {}, added({ ...declared, hostId: undefined }))).toEqual([]);
     expect(await dp.verify(ctx, olds, existing())).toEqual([
       {
@@ -633,12 +636,12 @@ describe("DistributionPoint verify (read-only lookups at preview)", () => {
   });
 
   test("a device declared by name gets its host id in the checked inputs (known to a PushServer at preview)", async () => {
-    const inputs = checked({ deviceName: "milan-dp-01", scopeGroups: [20] });
+    const inputs = checked({ deviceName: "milan-dp-01", scopeGroups: [GROUPS.milan] });
     expect(inputs.hostId).toBeUndefined();
     expect(await dp.verify(ctx, {}, inputs)).toEqual([]);
-    expect(inputs.hostId).toBe("guid-milan-dp-01");
+    expect(inputs.hostId).toBe(HOSTS["milan-dp-01"]);
     // Compared by id from now on: the same device under another name in the console is not a replacement.
-    expect(dp.diff({ hostId: "guid-milan-dp-01", displayName: "renamed" }, inputs).replaces).toEqual([]);
+    expect(dp.diff({ hostId: HOSTS["milan-dp-01"], displayName: "renamed" }, inputs).replaces).toEqual([]);
     expect(dp.diff({ hostId: "guid-other" }, inputs).replaces).toEqual(["deviceName"]);
   });
 
@@ -649,8 +652,8 @@ describe("DistributionPoint verify (read-only lookups at preview)", () => {
   });
 
   test("a new resource on a device that already is a different DP fails at preview; an existing one does not", async () => {
-    await dp.create(ctx, checked({ hostId: "guid-milan-dp-01", scopeGroups: [20] }));
-    const news = checked({ deviceName: "milan-dp-01", scopeGroups: [20], port: 13001 });
+    await dp.create(ctx, checked({ hostId: HOSTS["milan-dp-01"], scopeGroups: [GROUPS.milan] }));
+    const news = checked({ deviceName: "milan-dp-01", scopeGroups: [GROUPS.milan], port: 13001 });
     expect(await dp.verify(ctx, {}, news)).toEqual([
       { property: "deviceName", reason: expect.stringContaining("set adopt: true") },
     ]);
@@ -659,15 +662,14 @@ describe("DistributionPoint verify (read-only lookups at preview)", () => {
   });
 
   test("a declared port equal to the running push server's port fails at preview", async () => {
-    await dp.create(ctx, checked({ hostId: "guid-milan-dp-01", scopeGroups: [20] }));
-    const stored = ksc.dps.get("guid-milan-dp-01")!;
-    stored[ksc.keys.dp.pushServerEnabled] = true;
-    expect(isParams(stored)).toBe(true);
+    await dp.create(ctx, checked({ hostId: HOSTS["milan-dp-01"], scopeGroups: [GROUPS.milan] }));
+    ksc.dp(HOSTS["milan-dp-01"])!.pushServerEnabled = true;
+    expect(ksc.dps.has(HOSTS["milan-dp-01"])).toBe(true);
     expect(
       await dp.verify(
         ctx,
         { hostId: "x" },
-        checked({ hostId: "guid-milan-dp-01", scopeGroups: [20], nonSslPort: 13295 }),
+        checked({ hostId: HOSTS["milan-dp-01"], scopeGroups: [GROUPS.milan], nonSslPort: 13295 }),
       ),
     ).toEqual([
       {
@@ -684,7 +686,11 @@ describe("DistributionPoint verify (read-only lookups at preview)", () => {
       await dp.verify(
         ctx,
         {},
-        checked({ deviceName: "milan-dp-01", scopeGroups: [20], disableAutomaticAssignment: false }),
+        checked({
+          deviceName: "milan-dp-01",
+          scopeGroups: [GROUPS.milan],
+          disableAutomaticAssignment: false,
+        }),
       ),
     ).toEqual([
       {

@@ -8,7 +8,7 @@ import * as path from "path";
 import * as dp from "./distributionPoint";
 import * as nap from "./networkAgentPolicy";
 import * as ps from "./pushServer";
-import { EmulatorFixture, emulatorFixture } from "./testing/emulator";
+import { EmulatorFixture, emulatorFixture } from "../../../test/support/emulatorFixture";
 
 const OTHER_NAMES = {
   dp: {

@@ -1,8 +1,8 @@
 // NetworkAgentPolicy against the emulator, as lifecycle steps (console checked through raw Open API calls).
 import * as na from "./networkAgentPolicy";
 import type { NetworkAgentPolicyOutputs } from "./schema.generated";
-import { EmulatorFixture, emulatorFixture } from "./testing/emulator";
-import { RawKscError, WireObject, unwrapped } from "../../../tools/testing/raw-ksc";
+import { EmulatorFixture, emulatorFixture } from "../../../test/support/emulatorFixture";
+import { RawKscError, WireObject, unwrapped } from "../../../test/support/raw-ksc";
 
 describe("NetworkAgentPolicy lifecycle (emulator)", () => {
   let f: EmulatorFixture;

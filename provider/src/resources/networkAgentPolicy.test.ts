@@ -1,9 +1,7 @@
-import { KscParams } from "../ksc/api";
 import { InputError, UNKNOWN } from "./common";
 import * as na from "./networkAgentPolicy";
 import type { NetworkAgentPolicyCheckedInputs, NetworkAgentPolicyOutputs } from "./schema.generated";
-import { FakeKsc, GROUPS, unavailable } from "./testing/fake-client";
-import { testContext } from "./testing/context";
+import { GROUPS, TestConsole, testConsole, TestContext } from "../../../test/support/inProcessConsole";
 
 const checked = (news: Record<string, unknown>): NetworkAgentPolicyCheckedInputs => {
   const r = na.check({}, news);
@@ -183,14 +181,13 @@ describe("NetworkAgentPolicy diff", () => {
   });
 });
 
-describe("NetworkAgentPolicy against the fake console", () => {
-  let ksc: FakeKsc;
-  let ctx: ReturnType<typeof testContext>;
+describe("NetworkAgentPolicy against the console", () => {
+  let ksc: TestConsole;
+  let ctx: TestContext;
   beforeEach(() => {
-    ksc = new FakeKsc();
-    ctx = testContext(ksc);
+    ksc = testConsole();
+    ctx = ksc.context();
   });
-  const value = (section: KscParams | undefined, key: string) => section?.[key] as KscParams | undefined;
 
   test("create adds the policy and writes its settings through one applied, released SsContents handle", async () => {
     const { id, outs } = await na.create(ctx, checked(MILAN));
@@ -203,10 +200,9 @@ describe("NetworkAgentPolicy against the fake console", () => {
       active: true,
     });
     const section = ksc.naSection(p.id);
-    const k = ksc.keys.networkAgent;
-    expect(value(section, k.forceConnectionThroughDp)).toEqual({ KLPRSS_Val: true, KLPRSS_Mnd: true });
-    expect(value(section, k.useUdpPort)).toEqual({ KLPRSS_Val: false, KLPRSS_Mnd: false });
-    expect(value(section, k.udpPort)).toEqual({ KLPRSS_Val: [15000, 15001], KLPRSS_Mnd: false });
+    expect(section?.forceConnectionThroughDp).toEqual({ value: true, locked: true });
+    expect(section?.useUdpPort).toEqual({ value: false, locked: false });
+    expect(section?.udpPorts).toEqual({ value: [15000, 15001], locked: false });
     expect(ksc.count("SsContents.Ss_Update")).toBe(1);
     expect(ksc.count("SsContents.Ss_Apply")).toBe(1);
     expect(ksc.openHandles).toBe(0);
@@ -264,14 +260,14 @@ describe("NetworkAgentPolicy against the fake console", () => {
   });
 
   test("create whose AddPolicy reply is lost takes the policy the server made instead of making another", async () => {
-    ksc.failNext("Policy.AddPolicy", unavailable("Policy.AddPolicy"), { when: "after" });
+    ksc.fail("Policy.AddPolicy", "dropAfterApply");
     const { outs } = await na.create(ctx, checked(MILAN));
     expect([...ksc.policies.values()].filter((p) => p.displayName === MILAN.name)).toHaveLength(1);
     expect(outs.forceConnectionThroughDp).toEqual({ value: true, locked: true });
   });
 
   test("create whose settings cannot be written still reports the policy it made (so it is not made twice)", async () => {
-    ksc.failNext("SsContents.Ss_Apply", unavailable("SsContents.Ss_Apply"));
+    ksc.fail("SsContents.Ss_Apply", "klstd1195");
     const err = await na.create(ctx, checked(MILAN)).catch((e: unknown) => e);
     expect(err).toMatchObject({
       id: expect.stringMatching(/^\d+$/),
@@ -290,7 +286,7 @@ describe("NetworkAgentPolicy against the fake console", () => {
   test("read reports a lock opened in the console; diff shows it; a deleted policy is dropped", async () => {
     const { id, outs } = await na.create(ctx, checked(MILAN));
     const section = ksc.naSection(Number(id))!;
-    (section[ksc.keys.networkAgent.forceConnectionThroughDp] as KscParams).KLPRSS_Mnd = false;
+    section.set(ksc.emu.keyNames.networkAgent.forceConnectionThroughDp, { value: true, locked: false });
     const r = await na.read(ctx, id, outs);
     expect(r.props!.forceConnectionThroughDp).toEqual({ value: true, locked: false });
     expect(r.inputs).toMatchObject({

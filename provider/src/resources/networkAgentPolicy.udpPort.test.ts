@@ -2,19 +2,13 @@
 // "The UDP port"): NetworkAgentPolicy keeps the other elements through create, update and refresh, and a setting
 // whose key the network section does not hold is never written. The pure readers and writers are tested beside
 // them, in ../ksc/networkAgent.test.ts.
-import { KscParams } from "../ksc/api";
 import { resolveKeyNames } from "../ksc/keys";
 import * as na from "./networkAgentPolicy";
 import type { NetworkAgentPolicyCheckedInputs } from "./schema.generated";
-import { FakeKsc } from "./testing/fake-client";
-import { testContext } from "./testing/context";
+import { TestConsole, testConsole, TestContext } from "../../../test/support/inProcessConsole";
 
 const keys = resolveKeyNames({});
 const K = keys.networkAgent;
-const pv = (value: unknown, locked = false): KscParams => ({
-  KLPRSS_Val: value as KscParams,
-  KLPRSS_Mnd: locked,
-});
 const checked = (news: Record<string, unknown>): NetworkAgentPolicyCheckedInputs => {
   const r = na.check({}, news);
   expect(r.failures).toEqual([]);
@@ -22,26 +16,28 @@ const checked = (news: Record<string, unknown>): NetworkAgentPolicyCheckedInputs
 };
 const MILAN = { group: "Managed devices/Branch Milan", name: "Milan agents" };
 
-describe("NetworkAgentPolicy and the array of UDP ports, against the fake console", () => {
-  let ksc: FakeKsc;
-  let ctx: ReturnType<typeof testContext>;
+describe("NetworkAgentPolicy and the array of UDP ports, against the console", () => {
+  let ksc: TestConsole;
+  let ctx: TestContext;
   beforeEach(() => {
-    ksc = new FakeKsc();
-    ctx = testContext(ksc);
+    ksc = testConsole();
+    ctx = ksc.context();
   });
-  const held = (policyId: number) => ksc.naSection(policyId)?.[K.udpPort];
+  const held = (policyId: number) => ksc.naSection(policyId)?.udpPorts;
 
   test("create, update and refresh: the port is the first element, the others survive every write", async () => {
     const created = await na.create(ctx, checked({ ...MILAN, udpPort: { value: 15500 } }));
     const id = created.outs.policyId;
-    expect(held(id)).toEqual(pv([15500, 15001]));
+    expect(held(id)).toEqual({ value: [15500, 15001], locked: false });
     expect(created.outs.udpPort).toEqual({ value: 15500, locked: false });
 
     // Someone adds a third port in the console; an update of the first keeps it.
-    ksc.naSection(id)![K.udpPort] = pv([15500, 15001, 15020]);
+    ksc
+      .naSection(id)!
+      .set(ksc.emu.keyNames.networkAgent.udpPort, { value: [15500, 15001, 15020], locked: false });
     const news = checked({ ...MILAN, udpPort: { value: 15600, locked: true } });
     const updated = await na.update(ctx, String(id), created.outs, news);
-    expect(held(id)).toEqual(pv([15600, 15001, 15020], true));
+    expect(held(id)).toEqual({ value: [15600, 15001, 15020], locked: true });
     expect(updated.outs.udpPort).toEqual({ value: 15600, locked: true });
 
     const read = await na.read(ctx, String(id), updated.outs);
@@ -62,9 +58,9 @@ describe("NetworkAgentPolicy and the array of UDP ports, against the fake consol
     const { outs } = await na.create(ctx, checked(MILAN));
     const id = outs.policyId;
     const section = ksc.naSection(id)!;
-    delete section[K.forceConnectionThroughDp];
-    section.KLNAG_FORCE_UA = pv(false);
-    const before = JSON.stringify(section);
+    section.delete(ksc.emu.keyNames.networkAgent.forceConnectionThroughDp);
+    section.set("KLNAG_FORCE_UA", { value: false, locked: false });
+    const before = JSON.stringify(section.snapshot());
     const updates = ksc.count("SsContents.Ss_Update");
     const news = checked({
       ...MILAN,
@@ -81,7 +77,7 @@ describe("NetworkAgentPolicy and the array of UDP ports, against the fake consol
     );
     expect((err as Error).message).not.toMatch(/OpenUdpPort|Nagentports/);
     expect(ksc.count("SsContents.Ss_Update")).toBe(updates);
-    expect(JSON.stringify(ksc.naSection(id))).toBe(before);
+    expect(JSON.stringify(ksc.naSection(id)!.snapshot())).toBe(before);
     expect(ksc.openHandles).toBe(0);
   });
 });

@@ -3,7 +3,7 @@
 import * as dp from "./distributionPoint";
 import * as ps from "./pushServer";
 import type { PushServerOutputs } from "./schema.generated";
-import { EmulatorFixture, emulatorFixture } from "./testing/emulator";
+import { EmulatorFixture, emulatorFixture } from "../../../test/support/emulatorFixture";
 
 describe("PushServer lifecycle (emulator)", () => {
   let f: EmulatorFixture;

@@ -1,12 +1,10 @@
-import { KscLong } from "../ksc/api";
 import { InputError, RESOURCE_NAME_KEY, UNKNOWN } from "./common";
 import * as dp from "./distributionPoint";
 import * as ps from "./pushServer";
 import type { PushServerCheckedInputs, PushServerOutputs } from "./schema.generated";
-import { FakeKsc, GROUPS, unavailable } from "./testing/fake-client";
-import { testContext } from "./testing/context";
+import { GROUPS, HOSTS, TestConsole, testConsole, TestContext } from "../../../test/support/inProcessConsole";
 
-const HOST = "guid-milan-dp-01";
+const HOST = HOSTS["milan-dp-01"];
 const checked = (news: Record<string, unknown>): PushServerCheckedInputs => {
   const r = ps.check({}, news);
   expect(r.failures).toEqual([]);
@@ -88,7 +86,7 @@ describe("PushServer diff", () => {
     ["adopt changed", {}, { hostId: HOST, adopt: true }, [], []],
     ["the port changed in the console", { port: 14000 }, { hostId: HOST }, ["port"], []],
     ["a new remote address", {}, { hostId: HOST, remoteAddress: "push.corp.example" }, ["remoteAddress"], []],
-    ["another DP", {}, { hostId: "guid-rome-dp-01" }, ["hostId"], ["hostId"]],
+    ["another DP", {}, { hostId: HOSTS["rome-dp-01"] }, ["hostId"], ["hostId"]],
     ["a DP not known yet", {}, { hostId: UNKNOWN }, ["hostId"], ["hostId"]],
   ])("%s", (_name, olds, news, diffs, replaces) => {
     const r = ps.diff({ ...outputs(), ...olds }, ps.check({}, news).inputs);
@@ -100,20 +98,19 @@ describe("PushServer diff", () => {
   });
 });
 
-describe("PushServer against the fake console", () => {
-  let ksc: FakeKsc;
-  let ctx: ReturnType<typeof testContext>;
+describe("PushServer against the console", () => {
+  let ksc: TestConsole;
+  let ctx: TestContext;
   beforeEach(async () => {
-    ksc = new FakeKsc();
-    ctx = testContext(ksc);
+    ksc = testConsole();
+    ctx = ksc.context();
     await dp.create(
       ctx,
       dp.check({}, { hostId: HOST, scopeGroups: [GROUPS.milan], customFolder: "D:\\KSC" }).inputs,
     );
   });
-  const stored = () => ksc.dps.get(HOST)!;
-  const push = (k: "pushServerEnabled" | "pushServerPort" | "pushServerRemoteAddress") =>
-    stored()[ksc.keys.dp[k]];
+  const stored = () => ksc.dp(HOST)!;
+  const push = (k: "pushServerEnabled" | "pushServerPort" | "pushServerRemoteAddress") => stored()[k];
 
   test("create turns the push server on through read-modify-write and reports keep-connection and the firewall note", async () => {
     const { id, outs } = await ps.create(
@@ -122,9 +119,9 @@ describe("PushServer against the fake console", () => {
     );
     expect(id).toBe(HOST);
     expect(push("pushServerEnabled")).toBe(true);
-    expect(push("pushServerPort")).toEqual(new KscLong(14295));
+    expect(push("pushServerPort")).toBe(14295);
     expect(push("pushServerRemoteAddress")).toBe("push.corp.example");
-    expect(stored()[ksc.keys.dp.customFolder]).toBe("D:\\KSC"); // the DP's own settings are untouched
+    expect(stored().customFolder).toBe("D:\\KSC"); // the DP's own settings are untouched
     expect(outs).toEqual({
       hostId: HOST,
       displayName: "milan-dp-01",
@@ -139,10 +136,10 @@ describe("PushServer against the fake console", () => {
   });
 
   test("create on a device that is not a DP says to declare a DistributionPoint", async () => {
-    const err = await ps.create(ctx, checked({ hostId: "guid-rome-dp-01" })).catch((e: unknown) => e);
+    const err = await ps.create(ctx, checked({ hostId: HOSTS["rome-dp-01"] })).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InputError);
     expect((err as Error).message).toBe(
-      'hostId: rome-dp-01 (hostId "guid-rome-dp-01") is not a distribution point: declare a DistributionPoint for it and pass its hostId (dp.hostId)',
+      `hostId: rome-dp-01 (hostId "${HOSTS["rome-dp-01"]}") is not a distribution point: declare a DistributionPoint for it and pass its hostId (dp.hostId)`,
     );
   });
 
@@ -160,14 +157,16 @@ describe("PushServer against the fake console", () => {
   });
 
   test("create when a push server already runs with other settings needs adopt: true", async () => {
-    stored()[ksc.keys.dp.pushServerEnabled] = true;
-    stored()[ksc.keys.dp.pushServerPort] = new KscLong(15295);
+    stored().pushServerEnabled = true;
+    stored().pushServerPort = 15295;
     await expect(ps.create(ctx, checked({ hostId: HOST }))).rejects.toThrow(
-      /^hostId: a push server already runs on milan-dp-01 \(hostId "guid-milan-dp-01"\) \(port 15295\)\. To manage it with this resource, set adopt: true/,
+      new RegExp(
+        String.raw`^hostId: a push server already runs on milan-dp-01 \(hostId "${HOSTS["milan-dp-01"]}"\) \(port 15295\)\. To manage it with this resource, set adopt: true`,
+      ),
     );
     const { outs } = await ps.create(ctx, checked({ hostId: HOST, adopt: true }));
     expect(outs).toMatchObject({ port: 13295, adopted: true });
-    expect(push("pushServerPort")).toEqual(new KscLong(13295));
+    expect(push("pushServerPort")).toBe(13295);
   });
 
   test("create when the push server already runs exactly as declared manages it without writing", async () => {
@@ -179,16 +178,14 @@ describe("PushServer against the fake console", () => {
   });
 
   test("create whose write reply is lost succeeds", async () => {
-    ksc.failNext("UaControl.ModifyUpdateAgent", unavailable("UaControl.ModifyUpdateAgent"), {
-      when: "after",
-    });
+    ksc.fail("UaControl.ModifyUpdateAgent", "dropAfterApply");
     const { outs } = await ps.create(ctx, checked({ hostId: HOST }));
     expect(outs.port).toBe(13295);
   });
 
   test("read reports a port changed in the console; diff shows it", async () => {
     const { outs } = await ps.create(ctx, checked({ hostId: HOST }));
-    stored()[ksc.keys.dp.pushServerPort] = new KscLong(16000);
+    stored().pushServerPort = 16000;
     const r = await ps.read(ctx, HOST, outs);
     expect(r.props!.port).toBe(16000);
     expect(r.inputs).toEqual({ hostId: HOST, port: 16000, remoteAddress: "", adopt: false });
@@ -197,7 +194,7 @@ describe("PushServer against the fake console", () => {
 
   test("read reports a push server turned off in the console as drift (running: false, an update); a removed DP drops the resource", async () => {
     const { outs } = await ps.create(ctx, checked({ hostId: HOST }));
-    stored()[ksc.keys.dp.pushServerEnabled] = false;
+    stored().pushServerEnabled = false;
     const off = await ps.read(ctx, HOST, outs);
     expect(off).toEqual({
       id: HOST,
@@ -225,8 +222,8 @@ describe("PushServer against the fake console", () => {
     const { outs } = await ps.create(ctx, checked({ hostId: HOST }));
     const r = await ps.update(ctx, HOST, outs, checked({ hostId: HOST, port: 13296 }));
     expect(r.outs.port).toBe(13296);
-    expect(push("pushServerPort")).toEqual(new KscLong(13296));
-    expect(stored()[ksc.keys.dp.customFolder]).toBe("D:\\KSC");
+    expect(push("pushServerPort")).toBe(13296);
+    expect(stored().customFolder).toBe("D:\\KSC");
   });
 
   test("the firewall note is logged on create, on a port change and when turned on again; not for an address change", async () => {
@@ -242,7 +239,7 @@ describe("PushServer against the fake console", () => {
       checked({ hostId: HOST, port: 13296, remoteAddress: "push.corp.example" }),
     );
     expect(notes()).toHaveLength(2);
-    stored()[ksc.keys.dp.pushServerEnabled] = false; // turned off in the console
+    stored().pushServerEnabled = false; // turned off in the console
     await ps.update(
       ctx,
       HOST,
@@ -257,7 +254,7 @@ describe("PushServer against the fake console", () => {
     await ps.delete(ctx, HOST, outs);
     expect(push("pushServerEnabled")).toBe(false);
     expect(ksc.dps.has(HOST)).toBe(true);
-    expect(stored()[ksc.keys.dp.customFolder]).toBe("D:\\KSC");
+    expect(stored().customFolder).toBe("D:\\KSC");
     await ps.delete(ctx, HOST, outs);
     ksc.dps.delete(HOST);
     await expect(ps.delete(ctx, HOST, outs)).resolves.toBeUndefined();
@@ -265,11 +262,11 @@ describe("PushServer against the fake console", () => {
 });
 
 describe("PushServer verify (read-only lookups at preview)", () => {
-  let ksc: FakeKsc;
-  let ctx: ReturnType<typeof testContext>;
+  let ksc: TestConsole;
+  let ctx: TestContext;
   beforeEach(async () => {
-    ksc = new FakeKsc();
-    ctx = testContext(ksc);
+    ksc = testConsole();
+    ctx = ksc.context();
   });
   const named = (name: string, news: Record<string, unknown>) => ({
     ...checked(news),
@@ -287,7 +284,7 @@ describe("PushServer verify (read-only lookups at preview)", () => {
           'PushServer "push-a" of this program already runs the push server of this distribution point (a distribution point runs one push server)',
       },
     ]);
-    expect(await ps.verify(ctx, {}, named("push-c", { hostId: "guid-rome-dp-01" }))).toEqual([
+    expect(await ps.verify(ctx, {}, named("push-c", { hostId: HOSTS["rome-dp-01"] }))).toEqual([
       { property: "hostId", reason: expect.stringContaining("is not a distribution point") },
     ]);
   });
@@ -295,7 +292,7 @@ describe("PushServer verify (read-only lookups at preview)", () => {
   test("a new PushServer for a DP the stack's PushServer already runs fails, whichever is checked first", async () => {
     // The stack's PushServer "push-old" runs the push server on 13295 (made by an earlier run, another process);
     // "push-new" is added to the program.
-    const earlier = testContext(ksc);
+    const earlier = ksc.context();
     await dp.create(earlier, dp.check({}, { hostId: HOST, scopeGroups: [GROUPS.milan] }).inputs);
     await ps.create(earlier, checked({ hostId: HOST }));
     const existing = named("push-old", { hostId: HOST });
@@ -313,7 +310,7 @@ describe("PushServer verify (read-only lookups at preview)", () => {
     ]);
     // The new one first (the engine checks in registration order): it cannot know the stack's resource yet; the
     // console shows another push server, so it fails on its own, and the stack's resource passes.
-    ctx = testContext(ksc); // another run: a new provider process
+    ctx = ksc.context(); // another run: a new provider process
     expect(await ps.verify(ctx, {}, added(14500))).toEqual([
       {
         property: "hostId",
@@ -325,7 +322,7 @@ describe("PushServer verify (read-only lookups at preview)", () => {
     expect(await ps.verify(ctx, olds, existing)).toEqual([]);
     // The new one first, declared exactly as what runs (it would pass as a recovered create): the stack's resource,
     // checked second, is the last check that can stop the run; it names the new declaration as the one to remove.
-    ctx = testContext(ksc); // another run: a new provider process
+    ctx = ksc.context(); // another run: a new provider process
     expect(await ps.verify(ctx, {}, added(13295))).toEqual([]);
     expect(await ps.verify(ctx, olds, existing)).toEqual([
       {
@@ -366,23 +363,26 @@ describe("PushServer verify (read-only lookups at preview)", () => {
     expect(await ps.verify(ctx, {}, checked({ hostId: "guid-nope" }))).toEqual([
       { property: "hostId", reason: 'no managed device has host id "guid-nope"' },
     ]);
-    expect(await ps.verify(ctx, {}, checked({ hostId: "guid-rome-dp-01" }))).toEqual([
+    expect(await ps.verify(ctx, {}, checked({ hostId: HOSTS["rome-dp-01"] }))).toEqual([
       {
         property: "hostId",
-        reason:
-          'rome-dp-01 (hostId "guid-rome-dp-01") is not a distribution point, and no DistributionPoint of this program declares it: declare a DistributionPoint for it and pass its hostId (hostId: dp.hostId), which also makes the push server wait for its distribution point',
+        reason: `rome-dp-01 (hostId "${HOSTS["rome-dp-01"]}") is not a distribution point, and no DistributionPoint of this program declares it: declare a DistributionPoint for it and pass its hostId (hostId: dp.hostId), which also makes the push server wait for its distribution point`,
       },
     ]);
     expect(ksc.calls.every((c) => /\.(Get|Find|GroupId)/.test(c))).toBe(true);
     // Declared in the program (checked before the push server): it becomes a DP in this run.
-    await dp.verify(ctx, {}, dp.check({}, { hostId: "guid-rome-dp-01", scopeGroups: [GROUPS.rome] }).inputs);
-    expect(await ps.verify(ctx, {}, checked({ hostId: "guid-rome-dp-01" }))).toEqual([]);
+    await dp.verify(
+      ctx,
+      {},
+      dp.check({}, { hostId: HOSTS["rome-dp-01"], scopeGroups: [GROUPS.rome] }).inputs,
+    );
+    expect(await ps.verify(ctx, {}, checked({ hostId: HOSTS["rome-dp-01"] }))).toEqual([]);
   });
 
   test("a new PushServer where a different push server already runs fails unless adopt", async () => {
     // The DP was made by an earlier run (another provider process), its push server turned on by hand since.
-    await dp.create(testContext(ksc), dp.check({}, { hostId: HOST, scopeGroups: [GROUPS.milan] }).inputs);
-    ksc.dps.get(HOST)![ksc.keys.dp.pushServerEnabled] = true;
+    await dp.create(ksc.context(), dp.check({}, { hostId: HOST, scopeGroups: [GROUPS.milan] }).inputs);
+    ksc.dp(HOST)!.pushServerEnabled = true;
     expect(await ps.verify(ctx, {}, checked({ hostId: HOST, port: 15000 }))).toEqual([
       {
         property: "hostId",

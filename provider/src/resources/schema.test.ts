@@ -2,7 +2,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import Ajv2020 from "ajv/dist/2020";
-import { goModCache } from "../../../tools/testing/go";
+import { goModCache } from "../../../test/support/go";
 import { PACKAGE_SCHEMA } from "./schema.generated";
 import { DOCS_KEY, RESOURCE_KINDS, RESOURCE_TOKENS } from "./schemaTypes";
 import { inputJsonSchema, newAjv } from "./validation";

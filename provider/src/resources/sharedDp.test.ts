@@ -1,24 +1,23 @@
 // DistributionPoint and PushServer write the same DP object, which ModifyUpdateAgent replaces wholesale.
 // Updating a DP setting and the push port of the same host in one run must lose neither change.
-import { KscLong } from "../ksc/api";
 import * as dp from "./distributionPoint";
 import * as ps from "./pushServer";
-import { FakeKsc, GROUPS } from "./testing/fake-client";
-import { testContext } from "./testing/context";
+import { GROUPS, seededHost, TestConsole, testConsole } from "../../../test/support/inProcessConsole";
 
-const HOST = "guid-milan-dp-01";
+const HOST = seededHost("milan-dp-01");
 
 describe("two resources, one DP object", () => {
-  let ksc: FakeKsc;
-  let ctx: ReturnType<typeof testContext>;
+  let ksc: TestConsole;
+  let ctx: ReturnType<TestConsole["context"]>;
   const dpInputs = (o: Record<string, unknown> = {}) =>
     dp.check({}, { hostId: HOST, scopeGroups: [GROUPS.milan], ...o }).inputs;
   const psInputs = (o: Record<string, unknown> = {}) => ps.check({}, { hostId: HOST, ...o }).inputs;
 
   beforeEach(() => {
-    ksc = new FakeKsc();
-    ctx = testContext(ksc);
+    ksc = testConsole();
+    ctx = ksc.context();
   });
+  afterEach(() => ksc.close());
 
   test("a DP update and a push-port update that overlap both survive", async () => {
     const dpOuts = (await dp.create(ctx, dpInputs())).outs;
@@ -31,10 +30,10 @@ describe("two resources, one DP object", () => {
     for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
     gate.release();
     const [d, p] = await Promise.all([dpUpdate, psUpdate]);
-    const stored = ksc.dps.get(HOST)!;
-    expect(stored[ksc.keys.dp.distributePackages]).toBe(false);
-    expect(stored[ksc.keys.dp.pushServerPort]).toEqual(new KscLong(14295));
-    expect(stored[ksc.keys.dp.pushServerEnabled]).toBe(true);
+    const stored = ksc.dp(HOST)!;
+    expect(stored.distributePackages).toBe(false);
+    expect(stored.pushServerPort).toBe(14295);
+    expect(stored.pushServerEnabled).toBe(true);
     expect(d.outs.distributePackages).toBe(false);
     expect(p.outs.port).toBe(14295);
     // Neither resource sees the other's change as drift.

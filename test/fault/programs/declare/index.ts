@@ -5,11 +5,11 @@
 // unknown properties on purpose.
 //
 // Test only: {"kind": "PlantedWrite", "name": "...", "args": {"method": "Class.Method", "args": {...}}} makes that
-// raw Open API call (tools/testing/raw-ksc) on the configured console before anything is declared. The bad-input
+// raw Open API call (test/support/raw-ksc) on the configured console before anything is declared. The bad-input
 // suite plants writes this way to show that its no-write check catches them.
 import * as pulumi from "@pulumi/pulumi";
 import * as ksc from "pulumi-ksc";
-import { RawKsc } from "../../../../tools/testing/raw-ksc";
+import { RawKsc } from "../../../support/raw-ksc";
 
 type Kind = "DistributionPoint" | "PushServer" | "NetworkAgentPolicy";
 interface Declaration {

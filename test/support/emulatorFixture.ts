@@ -1,11 +1,11 @@
 // The emulator, a real client on it, a resource context over that client, and a raw caller to check the console
 // from outside: what the *.emu.test.ts lifecycle tests share.
-// The emulator is required at run time only (with the little of its API used here typed locally), so that this
-// file, which the provider build compiles, does not make the provider depend on the emulator package.
-import { createClient } from "../../ksc";
-import { KeyNames } from "../../ksc/keys";
-import { TestContext, testContext } from "./context";
-import { RawKsc } from "../../../../tools/testing/raw-ksc";
+// The emulator package (its build, emulator/dist) is required at run time only, with the little of its API used here
+// typed locally.
+import { createClient } from "../../provider/src/ksc";
+import { KeyNames } from "../../provider/src/ksc/keys";
+import { TestContext, testContext } from "./resourceContext";
+import { RawKsc } from "./raw-ksc";
 
 export interface Emulator {
   url: string;

@@ -1,8 +1,8 @@
 // The administrator of a "real server" whose undocumented key names differ from the provider's defaults: at each
 // prompt of `probe guided` it makes the asked-for change in the console with raw API calls. Shared by the probe's
 // emulator tests and the onboarding engine test.
-import { StepAnswer, StepPrompt, Prompter } from "../io";
-import { RawKsc, long, policyVal, policyValue } from "../../../../tools/testing/raw-ksc";
+import { StepAnswer, StepPrompt, Prompter } from "../../../provider/src/cli/io";
+import { RawKsc, long, policyVal, policyValue } from "../raw-ksc";
 
 // The "real server's" names. The host flag is not in the probe's attribute list: it must be found anyway.
 export const REAL = {

@@ -5,7 +5,7 @@
 // What a case's `pulumi preview --json` gives: the engine's diagnostics, and for each resource the inputs its check
 // returned (the planned inputs). What the emulator gives: its call counters before and after the preview.
 import { isDeepStrictEqual } from "util";
-export { writesBetween } from "../../../tools/testing/raw-ksc";
+export { writesBetween } from "../raw-ksc";
 
 /** A diagnostic of `pulumi preview --json`. */
 export interface Diagnostic {

@@ -10,10 +10,10 @@ import {
   type StateResource,
   type TestStack,
 } from "../../../tools/engine";
-import { RawKsc } from "../../../tools/testing/raw-ksc";
+import { RawKsc } from "../raw-ksc";
 
 export const examplesDir = path.join(repoRoot, "examples");
-export const programsDir = path.join(__dirname, "..", "programs");
+export const programsDir = path.join(__dirname, "..", "..", "fault", "programs");
 
 export type Counters = ReturnType<RunningEmulator["counters"]>;
 

@@ -1,8 +1,8 @@
-// What the console holds, read with raw API calls (tools/testing/raw-ksc): everything the three resources can
+// What the console holds, read with raw API calls (test/support/raw-ksc): everything the three resources can
 // touch, every value plain. Two snapshots compare with toEqual, so "the console is unchanged" is one assertion.
-import { CONSOLE_KEYS, NETWORK_AGENT, RawKsc, plain } from "../../../tools/testing/raw-ksc";
+import { CONSOLE_KEYS, NETWORK_AGENT, RawKsc, plain } from "../raw-ksc";
 
-export { scopeGroupIds } from "../../../tools/testing/raw-ksc";
+export { scopeGroupIds } from "../raw-ksc";
 
 type Plain = Record<string, unknown>;
 

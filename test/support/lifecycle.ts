@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { startEmulator, type RunningEmulator } from "ksc-emulator";
 import type { ConfigValue, PreviewJson, PulumiResult, StateResource, TestStack } from "../../tools/engine";
-import { RawKsc } from "../../tools/testing/raw-ksc";
+import { RawKsc } from "./raw-ksc";
 
 /** Budget of one resource's serialized provider (`__provider`), pulumi-notes §4.3. */
 export const PROVIDER_SIZE_BUDGET = 2048;

@@ -1,6 +1,6 @@
 // A CliIo for tests: collects what the CLI prints.
 import * as os from "os";
-import { CliIo, Prompter } from "../io";
+import { CliIo, Prompter } from "../../../provider/src/cli/io";
 
 export interface RecordingIo extends CliIo {
   stdout: string[];
