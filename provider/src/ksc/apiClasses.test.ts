@@ -1,6 +1,6 @@
 // The per-class API files against a recording fake Caller: argument names, paging, release-always.
 import { KscLong, KscParams, KscValue } from "./api";
-import { CallOptions, Caller } from "./connection";
+import { CallOptions, Caller } from "./caller";
 import { KscError } from "./errors";
 import { HostGroupClient } from "./hostGroup";
 import { resolveKeyNames } from "./keys";

@@ -3,7 +3,7 @@
 // when reading fails, so the server does not keep result sets until they expire.
 import { GroupRecord, HostFilter, HostGroupApi, HostRecord, KscParams } from "./api";
 import { asArray, asNumber, asParams, asString, optNumber, optString } from "./codec";
-import { Caller, IDEMPOTENT_WRITE, READ, WRITE } from "./connection";
+import { Caller, IDEMPOTENT_WRITE, READ, WRITE } from "./caller";
 import { isNotFound } from "./errors";
 import { renderFilter } from "./filter";
 import { KeyNames } from "./keys";

@@ -6,7 +6,8 @@
 //
 // One client = one session, shared by all its calls; up to maxInFlight calls run at once, the rest wait.
 import { KscClient, KscParams, KscValue } from "./api";
-import { CallOptions, KscConnection } from "./connection";
+import { CallOptions } from "./caller";
+import { KscConnection } from "./connection";
 import { HostGroupClient } from "./hostGroup";
 import { KeyNames, resolveKeyNames } from "./keys";
 import { PolicyClient } from "./policy";
@@ -45,7 +46,7 @@ export type { DefaultKey, KeyEntry, KeyNames, KeyNameOverrides, KeyStatus } from
 export type { KscAuth } from "./session";
 export type { Logger } from "./transport";
 export type { RetryOptions } from "./retry";
-export type { CallOptions } from "./connection";
+export type { CallOptions } from "./caller";
 export { CA_HINT } from "./transport";
 
 export interface KscClientConfig {

@@ -1,7 +1,7 @@
 // Policy (reference §4.1, attributes §4.2).
 import { KscParams, NewPolicy, PolicyApi, PolicyDataChange, PolicyRecord } from "./api";
 import { asArray, asNumber, asParams, asString, optBoolean, optString } from "./codec";
-import { Caller, IDEMPOTENT_WRITE, READ, WRITE } from "./connection";
+import { Caller, IDEMPOTENT_WRITE, READ, WRITE } from "./caller";
 import { KeyNames } from "./keys";
 
 export class PolicyClient implements PolicyApi {

@@ -8,7 +8,7 @@
 //  - Session.EndSession on end()/close().
 // The password, tokens and session ids never appear in logs or messages (the Redactor strips them as well).
 import { SessionApi } from "./api";
-import type { Caller } from "./connection";
+import type { Caller } from "./caller";
 import { asString } from "./codec";
 import { isTransient, KscAuthError, KscClientError, KscError, KscProtocolError, Redactor } from "./errors";
 import { interpretReply } from "./reply";

@@ -2,7 +2,7 @@
 // Writes are buffered on the handle until Ss_Apply; every handle must end with Ss_Release.
 import { KscParams, SsContentsApi } from "./api";
 import { asArray, asParams, asString } from "./codec";
-import { CallOptions, Caller, IDEMPOTENT_WRITE, READ, WRITE } from "./connection";
+import { CallOptions, Caller, IDEMPOTENT_WRITE, READ, WRITE } from "./caller";
 
 export class SsContentsClient implements SsContentsApi {
   constructor(private readonly c: Caller) {}

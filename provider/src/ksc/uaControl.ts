@@ -1,7 +1,7 @@
 // UaControl: distribution points ("update agents") and connection gateways (reference §3.1).
 import { KscParams, UaControlApi, UpdateAgentDisplayInfo } from "./api";
 import { asArray, asBoolean, asParams, asString, optBoolean, optString } from "./codec";
-import { Caller, IDEMPOTENT_WRITE, READ, WRITE } from "./connection";
+import { Caller, IDEMPOTENT_WRITE, READ, WRITE } from "./caller";
 import { KeyNames } from "./keys";
 
 export class UaControlClient implements UaControlApi {

@@ -3,7 +3,7 @@
 // so a group created in the console during a run is still found. Paths compare case-insensitively.
 import { KscClient } from "../ksc/api";
 import { KeyNames } from "../ksc/keys";
-import { InputError, quote, sameName } from "./common";
+import { InputError, quote, sameName } from "./names";
 
 export interface GroupInfo {
   id: number;
