@@ -90,7 +90,7 @@ describe("over HTTP", () => {
     await control(emu, "/control/reset-counters");
   });
 
-  test("the whole sequence of reference §10", async () => {
+  test("the whole sequence (docs/ksc-open-api.md#the-whole-sequence)", async () => {
     const ksc = client(emu);
     const k = ksc.keyNames;
     try {
@@ -136,7 +136,7 @@ describe("over HTTP", () => {
       ]);
       const [hq] = await ksc.hostGroup.findHosts(eq(k.host.displayName, "hq-dp-01"), []);
       expect(await ksc.uaControl.getUpdateAgentsDisplayInfoForHost(hq.hostId)).toEqual([]);
-      // Register twice throws (reference §3.1) and is not repeated.
+      // Register twice throws (docs/ksc-open-api.md#uacontrol) and is not repeated.
       const again = await failure(ksc.uaControl.registerUpdateAgent(info));
       expect(again).toBeInstanceOf(KscError);
       // 7. update: read, overlay, write the full object

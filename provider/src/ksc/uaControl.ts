@@ -1,4 +1,4 @@
-// UaControl: distribution points ("update agents") and connection gateways (reference §3.1).
+// UaControl: distribution points ("update agents") and connection gateways (docs/ksc-open-api.md#uacontrol).
 import { KscParams, UaControlApi, UpdateAgentDisplayInfo } from "./api";
 import { asArray, asBoolean, asParams, asString, optBoolean, optString } from "./codec";
 import { Caller, IDEMPOTENT_WRITE, READ, WRITE } from "./caller";
@@ -26,7 +26,9 @@ export class UaControlClient implements UaControlApi {
     return asParams(r.pUaInfo, `${m} pUaInfo`);
   }
 
-  /** Throws if the host already is a DP (reference §3.1): not repeated on transient failures. */
+  /**
+   * Throws if the host already is a DP (docs/ksc-open-api.md#uacontrol): not repeated on transient failures.
+   */
   async registerUpdateAgent(uaInfo: KscParams): Promise<void> {
     await this.c.call("UaControl.RegisterUpdateAgent", { pUaInfo: uaInfo }, WRITE);
   }
@@ -59,7 +61,9 @@ export class UaControlClient implements UaControlApi {
     return asArray(r.pUaInfo, `${m} pUaInfo`).map((e, i) => this.displayInfo(e, `${m} pUaInfo[${i}]`));
   }
 
-  /** Registers a connection gateway in a DMZ (reference §3.1); not used by the resources yet. */
+  /**
+   * Registers a connection gateway in a DMZ (docs/ksc-open-api.md#uacontrol); not used by the resources yet.
+   */
   async registerDmzGateway(cgInfo: KscParams): Promise<void> {
     await this.c.call("UaControl.RegisterDmzGateway", { pCgInfo: cgInfo }, WRITE);
   }

@@ -248,7 +248,9 @@ export function cloneParams(p: KscParams): KscParams {
   return out;
 }
 
-/** A setting in policy format (reference §4.4): `{KLPRSS_Val: value, KLPRSS_Mnd: locked}`. */
+/**
+ * A setting in policy format (docs/ksc-open-api.md#policy-format): `{KLPRSS_Val: value, KLPRSS_Mnd: locked}`.
+ */
 export function policyValue(keys: KeyNames, value: KscValue, locked: boolean): KscParams {
   return { [keys.lock.value]: value, [keys.lock.locked]: locked };
 }

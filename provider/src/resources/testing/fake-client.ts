@@ -1,8 +1,9 @@
 // An in-memory KscClient for unit tests of the resource logic, behaving as the reference describes
-// (ksc-open-api.md §3, §4, §6, §7): ModifyUpdateAgent replaces the whole object (an omitted scope leaves it empty),
-// RegisterUpdateAgent fails on a DP and while automatic assignment is on, AddPolicy always makes a new policy,
-// SsContents writes stay invisible until Ss_Apply, unknown objects are KLSTD 1186.
-// It also counts calls and can fail a chosen call, before or after applying it (a lost reply).
+// (docs/ksc-open-api.md#uacontrol, #policy, #hostgroup, #repeating-calls): ModifyUpdateAgent replaces the
+// whole object (an omitted scope leaves it empty), RegisterUpdateAgent fails on a DP and while automatic
+// assignment is on, AddPolicy always makes a new policy, SsContents writes stay invisible until Ss_Apply,
+// unknown objects are KLSTD 1186. It also counts calls and can fail a chosen call, before or after applying
+// it (a lost reply).
 import {
   GroupRecord,
   HostFilter,
