@@ -1,4 +1,4 @@
-// No import cycles in provider/src. Two modules that import each other (even only for a type) cannot be read, moved
+// No import cycles in provider/src, and imports only downward through its layers. Two modules that import each other (even only for a type) cannot be read, moved
 // or tested one without the other, and a cycle of value imports leaves one of them half-initialised at load time.
 // The graph is built with the TypeScript compiler's own import scanner, so `import type`, `export … from` and
 // `require()` all count.
@@ -104,6 +104,37 @@ function cyclePath(graph: Map<string, string[]>, members: Set<string>): string[]
   }
   return [start, start];
 }
+
+/** The layers of provider/src, lowest first: a module may import from its own layer and the ones below. */
+const LAYERS = ["ksc", "resources", "pulumi", "cli"];
+
+/** Imports that go up a layer ("ksc/x.ts → resources/y.ts"); files outside the layers are not judged. */
+export function upwardImports(graph: Map<string, string[]>, layers = LAYERS): string[] {
+  const rank = (file: string): number => layers.indexOf(file.split("/")[0]);
+  const out: string[] = [];
+  for (const [from, targets] of graph) {
+    for (const to of targets) {
+      if (rank(from) >= 0 && rank(to) > rank(from)) out.push(`${from} → ${to}`);
+    }
+  }
+  return out;
+}
+
+describe("layers", () => {
+  test("provider/src imports only downward: cli → pulumi → resources → ksc", () => {
+    expect(upwardImports(importGraph(__dirname))).toEqual([]);
+  });
+
+  test("the check finds an upward import", () => {
+    const graph = new Map([
+      ["ksc/a.ts", ["ksc/b.ts", "resources/r.ts"]],
+      ["resources/r.ts", ["ksc/a.ts"]],
+      ["cli/c.ts", ["pulumi/p.ts", "ksc/a.ts"]],
+      ["index.ts", ["cli/c.ts"]],
+    ]);
+    expect(upwardImports(graph)).toEqual(["ksc/a.ts → resources/r.ts"]);
+  });
+});
 
 describe("import cycles", () => {
   test("provider/src has none", () => {
