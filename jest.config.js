@@ -1,7 +1,8 @@
-// Three tiers, selected with `jest --selectProjects <tier>`:
+// Four tiers, selected with `jest --selectProjects <tier>`:
 //   unit     *.test.ts          no network
 //   emulator *.emu.test.ts      real HTTP on loopback against the emulator
 //   engine   *.engine.test.ts   the real pulumi CLI against the emulator
+//   fault    *.fault.test.ts    injected faults, bad input and secrets, with the real pulumi CLI
 // Transpile only (tsconfig.jest.json sets isolatedModules): type checking is `make lint`'s job.
 const tsJest = ["ts-jest", { tsconfig: "tsconfig.jest.json" }];
 const common = {

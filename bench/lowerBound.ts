@@ -1,8 +1,8 @@
-// The lower bound of console calls per operation, from the Open API (reference ksc-open-api.md §3, §4, §6, §10)
-// and the design's rules (idempotent create, read-modify-write of the DP object). It counts the calls on the
-// resource's own console object; looking up ids by name (devices, groups) is left out because one search can
-// serve a whole run (a constant, not per resource), and so is the login (one per provider process, counted
-// apart as sessions).
+// The lower bound of console calls per operation, from the Open API (docs/ksc-open-api.md#uacontrol, #policy,
+// #hostgroup, #the-whole-sequence) and the design's rules (idempotent create, read-modify-write of the DP
+// object). It counts the calls on the resource's own console object; looking up ids by name (devices, groups)
+// is left out because one search can serve a whole run (a constant, not per resource), and so is the login
+// (one per provider process, counted apart as sessions).
 import { census, Kind, KINDS } from "./estate";
 
 export type Operation = "create" | "read" | "update" | "delete";

@@ -1,7 +1,7 @@
 // Push-server load balancing made visible: which push-server DP serves each managed device.
-// Reference §3.5: several DPs in one group may each run a push server and the Administration Server
-// balances devices among them. The emulator spreads the devices of a shared scope evenly (greedy, in a
-// stable order), so the result is the same for the same state.
+// docs/ksc-open-api.md#push-server: several DPs in one group may each run a push server and the
+// Administration Server balances devices among them. The emulator spreads the devices of a shared scope
+// evenly (greedy, in a stable order), so the result is the same for the same state.
 import { isLong, isParams, KParams } from "./codec";
 import { Backend } from "./backend";
 import { subtreeIds } from "./state";

@@ -1,4 +1,4 @@
-// The emulator's typed-value codec (reference §2.1–2.3), no network.
+// The emulator's typed-value codec (docs/ksc-open-api.md#parameter-encoding), no network.
 import { decodeArg, decodeInner, encodeInner, encodeTop, equal, long, params } from "./codec";
 import { KscError } from "./errors";
 

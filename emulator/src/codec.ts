@@ -1,5 +1,6 @@
-// The emulator's own codec for KSC typed values (reference §2.1–2.3). Written from the reference, not
-// shared with the client: if both sides used one encoder, a wrong encoding would pass every test.
+// The emulator's own codec for KSC typed values (docs/ksc-open-api.md#parameter-encoding). Written from
+// docs/ksc-open-api.md, not shared with the client: if both sides used one encoder, a wrong encoding would
+// pass every test.
 //
 // In memory a value keeps its KSC type: a 32-bit int is a plain JS number, everything else that JSON
 // cannot tell apart (long, float, datetime, …) is a tagged object, and params are a Map (no prototype
@@ -92,7 +93,10 @@ function wrapperOf(x: Record<string, unknown>): { type: string; value: unknown }
   return { type: x.type, value: x.value };
 }
 
-/** Decode a value found inside a params container or an array (§2.2: strongly typed). */
+/**
+ * Decode a value found inside a params container or an array (docs/ksc-open-api.md#typed-values: strongly
+ * typed).
+ */
 export function decodeInner(json: unknown, path: string): KValue {
   if (json === null) return null;
   if (typeof json === "string" || typeof json === "boolean") return json;
@@ -109,7 +113,9 @@ export function decodeInner(json: unknown, path: string): KValue {
   if (isPlainObject(json)) {
     const w = wrapperOf(json);
     if (!w) {
-      throw new BadFormat(`${path}: a nested params must be written {"type":"params","value":{…}} (§2.2)`);
+      throw new BadFormat(
+        `${path}: a nested params must be written {"type":"params","value":{…}} (docs/ksc-open-api.md#typed-values)`,
+      );
     }
     return decodeWrapped(w.type, w.value, path);
   }
@@ -154,7 +160,10 @@ function decodeWrapped(type: string, value: unknown, path: string): KValue {
 export function decodeParamsBody(obj: Record<string, unknown>, path: string): KParams {
   const map = new Map<string, KValue>();
   for (const [key, raw] of Object.entries(obj)) {
-    if (raw === null) throw new BadFormat(`${path}.${key}: null is not allowed as a params value (§2.2)`);
+    if (raw === null)
+      throw new BadFormat(
+        `${path}.${key}: null is not allowed as a params value (docs/ksc-open-api.md#typed-values)`,
+      );
     map.set(key, decodeInner(raw, `${path}.${key}`));
   }
   return { kind: "params", map };
@@ -162,7 +171,10 @@ export function decodeParamsBody(obj: Record<string, unknown>, path: string): KP
 
 export type ArgType = "string" | "int" | "long" | "bool" | "params" | "array" | "datetime" | "binary";
 
-/** Decode a method argument (top level of the request body, §2.1: written loosely). */
+/**
+ * Decode a method argument (top level of the request body, docs/ksc-open-api.md#method-arguments: written
+ * loosely).
+ */
 export function decodeArg(json: unknown, type: ArgType, name: string): KValue {
   switch (type) {
     case "string":
@@ -202,7 +214,7 @@ export function decodeArg(json: unknown, type: ArgType, name: string): KValue {
   }
 }
 
-/** Encode a value for use inside params or arrays (§2.2). */
+/** Encode a value for use inside params or arrays (docs/ksc-open-api.md#typed-values). */
 export function encodeInner(v: KValue): unknown {
   if (v === null || typeof v === "string" || typeof v === "boolean" || typeof v === "number") return v;
   if (Array.isArray(v)) return v.map(encodeInner);
@@ -224,7 +236,7 @@ export function encodeParamsBody(p: KParams): Record<string, unknown> {
   return out;
 }
 
-/** Encode a return value or out-parameter (§2.3: written plain at the top level). */
+/** Encode a return value or out-parameter (docs/ksc-open-api.md#replies: written plain at the top level). */
 export function encodeTop(v: KValue): unknown {
   if (v === null || typeof v === "string" || typeof v === "boolean" || typeof v === "number") return v;
   if (Array.isArray(v)) return v.map(encodeInner);

@@ -1,4 +1,5 @@
-// Every error path answers with a PxgError (reference §2.4/2.5), never a crash or a hang, and changes nothing.
+// Every error path answers with a PxgError (docs/ksc-open-api.md#errors, #error-codes), never a crash or a
+// hang, and changes nothing.
 import { RunningEmulator, startEmulator } from "./index";
 import { ManualClock } from "../../test/support/clock";
 import { post, pxgError, RawReply, RawSession } from "../../test/support/raw-ksc";
@@ -36,7 +37,7 @@ const scopeOf = (...ids: number[]): unknown => ({
 function expectError(r: RawReply, module: string, code: number): void {
   expect(r.status).toBe(200);
   expect(pxgError(r)).toMatchObject({ module, code });
-  // The documented error object shape (§2.4).
+  // The documented error object shape (docs/ksc-open-api.md#errors).
   const e = (r.json as { PxgError: Record<string, unknown> }).PxgError;
   expect(Object.keys(e).sort()).toEqual(["code", "file", "line", "locdata", "message", "module", "subcode"]);
   expect(typeof e.message).toBe("string");
@@ -563,7 +564,7 @@ describe("Policy and SsContents errors", () => {
   });
 });
 
-test("PxgError replies can be switched to HTTP 500 (reference §1.5)", async () => {
+test("PxgError replies can be switched to HTTP 500 (docs/ksc-open-api.md#http-status-codes)", async () => {
   emu.setFaults({ pxgErrorStatus: 500 });
   try {
     const r = await s.call("UaControl.NoSuchMethod");

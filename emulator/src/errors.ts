@@ -1,4 +1,4 @@
-// Typed exceptions that render the KSC `PxgError` object (reference §2.4, codes §2.5).
+// Typed exceptions that render the KSC `PxgError` object (docs/ksc-open-api.md#errors, #error-codes).
 
 export interface PxgErrorBody {
   code: number;
@@ -39,7 +39,7 @@ export class KscError extends Error {
   }
 }
 
-/** Codes documented in reference §2.5. */
+/** Codes documented in docs/ksc-open-api.md#error-codes. */
 export const CODES = {
   STDE_NOACCESS: { module: "KLSTD", code: 1184 },
   STDE_NOTFOUND: { module: "KLSTD", code: 1186 },
@@ -55,14 +55,14 @@ export const CODES = {
 } as const;
 
 /**
- * PROPOSED, unverified: no code is published for "invalid argument" (reference §2.5). Kept in this one
- * constant so it can be corrected after checking a real server.
+ * PROPOSED, unverified: no code is published for "invalid argument" (docs/ksc-open-api.md#error-codes). Kept
+ * in this one constant so it can be corrected after checking a real server.
  */
 export const PROPOSED_INVALID_ARGUMENT = { module: "KLSTD", code: 1189 } as const;
 
 /**
  * PROPOSED, unverified: the error for RegisterUpdateAgent on a host that already is a DP, and for manual
- * registration while automatic assignment is on (reference §2.5: "use 1193 NOTPERM or a dedicated constant").
+ * registration while automatic assignment is on (docs/ksc-open-api.md#error-codes).
  */
 export const PROPOSED_DP_NOT_PERMITTED = CODES.STDE_NOTPERM;
 

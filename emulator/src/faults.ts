@@ -31,7 +31,10 @@ export interface FaultConfig {
   methods?: string[];
   /** never fault these calls (same syntax) */
   excludeMethods?: string[];
-  /** HTTP status of PxgError replies: 200 (default, like KlAkOAPI expects) or 500 (reference §1.5) */
+  /**
+   * HTTP status of PxgError replies: 200 (default, like KlAkOAPI expects) or 500
+   * (docs/ksc-open-api.md#http-status-codes)
+   */
   pxgErrorStatus?: 200 | 500;
   /** faults for chosen calls, used up in order (methods/excludeMethods do not apply to them) */
   script?: ScriptedFault[];

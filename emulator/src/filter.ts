@@ -1,5 +1,6 @@
-// The search-filter language of HostGroup.FindHosts / FindGroups (reference §6.2; Kaspersky's "Search filter
-// syntax" page of the KSC Open API reference): RFC 2254-like prefix operators around comparisons, e.g.
+// The search-filter language of HostGroup.FindHosts / FindGroups (docs/ksc-open-api.md#search-filters;
+// Kaspersky's "Search filter syntax" page of the KSC Open API reference): RFC 2254-like prefix operators
+// around comparisons, e.g.
 //   (&(KLHST_WKS_GROUPID = 5)(KLHST_INSTANCEID <> "")(!KLHST_WKS_DN = "A*")(KLHST_WKS_STATUS & 4 <> 0))
 // value = signed decimal integer / "quoted string" (a quote inside is doubled: "some ""pc""") /
 //         T"YYYY-MM-DD hh:mm:ss" / CURTIME(±seconds) / 0x<hex binary>.

@@ -1,4 +1,4 @@
-// Policy and SsContents behaviour over HTTP (reference §4).
+// Policy and SsContents behaviour over HTTP (docs/ksc-open-api.md#policy).
 import { RunningEmulator, startEmulator } from "./index";
 import { pxgError, RawSession } from "../../test/support/raw-ksc";
 

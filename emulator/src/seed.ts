@@ -15,7 +15,7 @@ export const STATUS_WITH_NETWORK_AGENT = 1 | 4 | 8;
 
 const SEED_TIME = "2024-05-06T09:00:00Z";
 
-/** A value in policy format (§4.4): {"KLPRSS_Val": v, "KLPRSS_Mnd": locked}. */
+/** A value in policy format (docs/ksc-open-api.md#policy-format): {"KLPRSS_Val": v, "KLPRSS_Mnd": locked}. */
 export function policyValue(value: KValue, locked = false): KParams {
   return params({ KLPRSS_Val: value, KLPRSS_Mnd: locked });
 }
@@ -34,7 +34,8 @@ export function networkAgentPolicyDefaults(keys: KeyNames): Storage {
         [na.forceConnectionThroughDp]: policyValue(false),
       }),
     ],
-    // Documented sections (reference §5.2), so snapshots have something real-looking to read.
+    // Documented sections (docs/ksc-open-api.md#network-agent-policy), so snapshots have something
+    // real-looking to read.
     ["KLNAG_SVCPRT", params({ KLNAG_SVCPRT_PROTECT_NAGENT_SVC: policyValue(false) })],
     ["KLNAG_SECTION_TAGS_INFO", params({ KLCONN_HOST_TAGS: policyValue([]) })],
   ]);
@@ -113,7 +114,8 @@ export function seedState(keys: KeyNames, seed: SeedOption = "default"): State {
     hosts: new Map(),
     dps: new Map(),
     policies: new Map(),
-    // Automatic assignment is on out of the box; manual DP registration needs it off (reference §3.1).
+    // Automatic assignment is on out of the box; manual DP registration needs it off
+    // (docs/ksc-open-api.md#uacontrol).
     assignUasAutomatically: true,
     nextGroupId: 10,
     nextPolicyId: 1,

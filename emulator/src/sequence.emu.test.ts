@@ -1,4 +1,5 @@
-// The end-to-end call sequence of reference §10, in raw HTTP, asserting the exact JSON shapes.
+// The end-to-end call sequence of docs/ksc-open-api.md#the-whole-sequence, in raw HTTP, asserting the exact
+// JSON shapes.
 import { RunningEmulator, startEmulator } from "./index";
 import { kscBasic, post, pxgError, RawSession } from "../../test/support/raw-ksc";
 
@@ -10,7 +11,7 @@ afterAll(async () => {
   await emu.stop();
 });
 
-test("§10: resolve a host, register a push-server DP, modify, set the NA policy, unregister, end the session", async () => {
+test("the whole sequence: resolve a host, register a push-server DP, modify, set the NA policy, unregister, end the session", async () => {
   // 1. StartSession with KSCBasic and an empty X-KSC-VServer.
   const start = await post(
     emu.url,
@@ -107,7 +108,8 @@ test("§10: resolve a host, register a push-server DP, modify, set the NA policy
     ],
   });
 
-  // 7. Read: the §2.2 scope example round-trips with ScopeId as a long, ScopeName filled on read.
+  // 7. Read: the scope example of docs/ksc-open-api.md#typed-values round-trips with ScopeId as a long,
+  // ScopeName filled on read.
   const info = (await s.ok("UaControl.GetUpdateAgentInfo", { wstrUaHostId: hostId })).pUaInfo as Record<
     string,
     unknown

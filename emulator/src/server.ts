@@ -1,5 +1,5 @@
-// The HTTP layer: POST /api/v1.0/[Instance.]Class.Method (reference §1), logins and sessions, faults,
-// plus the control endpoints and the status page outside /api/.
+// The HTTP layer: POST /api/v1.0/[Instance.]Class.Method (docs/ksc-open-api.md#transport), logins and
+// sessions, faults, plus the control endpoints and the status page outside /api/.
 import type { IncomingMessage, ServerResponse } from "http";
 import type { Socket } from "net";
 import * as zlib from "zlib";

@@ -1,4 +1,5 @@
-// Logins and sessions (reference §1.2, §1.3): both session styles, EndSession → 403, 401, lockout, KSCT tokens.
+// Logins and sessions (docs/ksc-open-api.md#logging-in, #sessions): both session styles, EndSession → 403,
+// 401, lockout, KSCT tokens.
 import * as http from "http";
 import { RunningEmulator, startEmulator } from "./index";
 import { ManualClock, eventually } from "../../test/support/clock";

@@ -144,7 +144,10 @@ interface StateFile {
   keyNamesTag: string;
 }
 
-/** Typed values are stored in their §2.2 wire form, which keeps int/long and every other type apart. */
+/**
+ * Typed values are stored in their wire form (docs/ksc-open-api.md#typed-values), which keeps int/long and
+ * every other type apart.
+ */
 export function serializeState(state: State): string {
   const file: StateFile = {
     format: "ksc-emulator-state",

@@ -1,5 +1,5 @@
 // The console as an administrator sees it, for tests: raw KSC Open API calls (./wire) written from the reference
-// (ksc-open-api.md §1–§6) and sharing nothing with the provider's client, codec or key names. Tests read the
+// (docs/ksc-open-api.md) and sharing nothing with the provider's client, codec or key names. Tests read the
 // console with it (what the provider really did), change it behind the provider's back (drift), and make objects
 // "by hand" (adopt, probe, generate). The wire layer is re-exported: one import for every test.
 //
@@ -107,7 +107,7 @@ export class RawKscError extends Error {
     this.status = reply.status;
     this.pxg = pxgError(reply);
   }
-  /** KLSTD 1186: no such object (§2.5). */
+  /** KLSTD 1186: no such object (docs/ksc-open-api.md#error-codes). */
   get notFound(): boolean {
     return this.pxg?.module === "KLSTD" && this.pxg.code === 1186;
   }
@@ -130,7 +130,10 @@ export function scopeGroupIds(info: WireObject | Json | undefined): number[] {
 
 const trimSlash = (p: string) => p.replace(/\/+$/, "");
 
-/** The arguments that name a section of a Network Agent policy in an opened settings storage (§4.4). */
+/**
+ * The arguments that name a section of a Network Agent policy in an opened settings storage
+ * (docs/ksc-open-api.md#policy-format).
+ */
 const naSection = (id: string, section: string): Json => ({
   wstrID: id,
   wstrProduct: NETWORK_AGENT.product,
@@ -161,7 +164,7 @@ export class RawKsc {
     return ksc;
   }
 
-  /** Session.StartSession with KSCBasic (§1.2, §1.3 B). */
+  /** Session.StartSession with KSCBasic (docs/ksc-open-api.md#logging-in, #sessions). */
   async login(): Promise<RawSession> {
     const { user = DEFAULT_USER, password = DEFAULT_PASSWORD } = this.options;
     this.session = await RawSession.start(this.url, user, password, this.transport);
@@ -260,7 +263,7 @@ export class RawKsc {
     return rows;
   }
 
-  // ---- distribution points (UaControl, §3) ----
+  // ---- distribution points (UaControl, docs/ksc-open-api.md#uacontrol) ----
 
   async automaticAssignment(): Promise<boolean> {
     return (await this.call("UaControl.GetAssignUasAutomatically")).PxgRetVal === true;
@@ -336,7 +339,7 @@ export class RawKsc {
     });
   }
 
-  // ---- policies (Policy, SsContents, §4–§5) ----
+  // ---- policies (Policy, SsContents, docs/ksc-open-api.md#policy, #network-agent-policy) ----
 
   /** Creates an active Network Agent policy with the console's defaults; returns its id. */
   async addPolicy(groupId: number, name: string): Promise<number> {

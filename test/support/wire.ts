@@ -1,8 +1,9 @@
 // The KSC Open API wire, for tests: HTTP(S) requests with node's http/https, the KSCBasic header, a session with
-// its raw replies, and the typed values of params (reference §1–§2). Written from the reference and sharing
-// nothing with the provider's client or codec, nor with the emulator's: if both sides used one encoder, a wrong
-// encoding would pass every test. The emulator's protocol tests use this layer directly (raw bodies, any header,
-// malformed requests); ./raw-ksc builds "the administrator in the console" on it.
+// its raw replies, and the typed values of params (docs/ksc-open-api.md#transport, #parameter-encoding).
+// Written from docs/ksc-open-api.md and sharing nothing with the provider's client or codec, nor with the
+// emulator's: if both sides used one encoder, a wrong encoding would pass every test. The emulator's protocol
+// tests use this layer directly (raw bodies, any header, malformed requests); ./raw-ksc builds "the
+// administrator in the console" on it.
 //
 // Node's http/https rather than fetch: fetch in Node 20 can be given neither a CA certificate nor its own
 // connection without the undici package, which is not a dependency of this project.
@@ -32,7 +33,10 @@ export function b64(s: string): string {
   return Buffer.from(s, "utf8").toString("base64");
 }
 
-/** The Authorization header of a KSCBasic login (§1.2); `extra` is what follows the password. */
+/**
+ * The Authorization header of a KSCBasic login (docs/ksc-open-api.md#logging-in); `extra` is what follows the
+ * password.
+ */
 export function kscBasic(user: string, password: string, extra = ' internal="1"'): string {
   return `KSCBasic user="${b64(user)}", pass="${b64(password)}",${extra}`;
 }
@@ -133,13 +137,13 @@ export interface PxgError {
   message: string;
 }
 
-/** The PxgError of a reply (§2.4), or undefined. */
+/** The PxgError of a reply (docs/ksc-open-api.md#errors), or undefined. */
 export function pxgError(r: RawReply): PxgError | undefined {
   const e = (r.json as { PxgError?: PxgError } | null | undefined)?.PxgError;
   return e ? { module: e.module, code: e.code, message: e.message } : undefined;
 }
 
-// ---- values (§2.2) ----
+// ---- values (docs/ksc-open-api.md#typed-values) ----
 
 /** JSON as the wire has it. */
 export type Wire = null | boolean | number | string | Wire[] | { [key: string]: Wire };

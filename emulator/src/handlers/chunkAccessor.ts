@@ -1,4 +1,4 @@
-// ChunkAccessor class handler (reference §6.3).
+// ChunkAccessor class handler (docs/ksc-open-api.md#chunkaccessor).
 import { params } from "../codec";
 import { ClassHandler } from "../handler";
 import { Models } from "./models";

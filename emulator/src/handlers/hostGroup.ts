@@ -1,4 +1,4 @@
-// HostGroup class handler (reference §6.1).
+// HostGroup class handler (docs/ksc-open-api.md#hostgroup).
 import { ClassHandler } from "../handler";
 import { parseOrder, parseStringList } from "../models/hostGroup";
 import { Models } from "./models";

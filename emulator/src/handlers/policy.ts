@@ -1,4 +1,4 @@
-// Policy class handler (reference §4.1).
+// Policy class handler (docs/ksc-open-api.md#policy).
 import { ClassHandler } from "../handler";
 import { Models } from "./models";
 

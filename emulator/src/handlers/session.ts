@@ -1,5 +1,5 @@
-// Session class handler (reference §1.3). StartSession is handled by the HTTP layer: it needs the
-// Authorization header, not a session.
+// Session class handler (docs/ksc-open-api.md#sessions). StartSession is handled by the HTTP layer: it needs
+// the Authorization header, not a session.
 import { randomBytes } from "crypto";
 import { ClassHandler } from "../handler";
 import { Models } from "./models";

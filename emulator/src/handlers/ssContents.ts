@@ -1,4 +1,4 @@
-// SsContents class handler (reference §4.3).
+// SsContents class handler (docs/ksc-open-api.md#sscontents).
 import { ClassHandler, MethodSpec } from "../handler";
 import { Models } from "./models";
 

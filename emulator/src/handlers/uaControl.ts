@@ -1,4 +1,4 @@
-// UaControl class handler (reference §3.1).
+// UaControl class handler (docs/ksc-open-api.md#uacontrol).
 import { ClassHandler } from "../handler";
 import { Models } from "./models";
 

@@ -1,9 +1,10 @@
-// ChunkAccessor model: result sets frozen at Find time, paged out, released or expired (reference §6.3).
+// ChunkAccessor model: result sets frozen at Find time, paged out, released or expired
+// (docs/ksc-open-api.md#chunkaccessor).
 import { KParams } from "../codec";
 import { Backend } from "../backend";
 import { InvalidArgument, NotFound } from "../errors";
 
-/** Longest lifetime of a search result (reference §6.1: lMaxLifeTime ≤ 7200 s). */
+/** Longest lifetime of a search result (docs/ksc-open-api.md#hostgroup: lMaxLifeTime ≤ 7200 s). */
 export const MAX_ACCESSOR_LIFETIME_S = 7200;
 
 /** PROPOSED: lifetime when lMaxLifeTime is 0 (the default is undocumented). */

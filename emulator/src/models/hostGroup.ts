@@ -1,4 +1,4 @@
-// HostGroup model: administration groups and managed devices (reference §6).
+// HostGroup model: administration groups and managed devices (docs/ksc-open-api.md#hostgroup).
 import { datetime, isParams, KParams, KValue, long, params } from "../codec";
 import { Backend } from "../backend";
 import { BadFormat, InvalidArgument, NotFound, NotPermitted } from "../errors";

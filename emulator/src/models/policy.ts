@@ -1,4 +1,4 @@
-// Policy model: policies of administration groups (reference §4.1, §4.2).
+// Policy model: policies of administration groups (docs/ksc-open-api.md#policy, #policy-attributes).
 import { datetime, KParams, KValue, params, typeName } from "../codec";
 import { Backend } from "../backend";
 import { BadFormat, InvalidArgument, NotFound } from "../errors";
@@ -6,7 +6,10 @@ import { NA_PRODUCT, NA_VERSION, networkAgentPolicyDefaults } from "../seed";
 import { ancestorsOf, Policy } from "../state";
 import { checkName } from "./hostGroup";
 
-/** Product, version and section names (reference §4.3): ≤ 31 characters, none of / \ : * ? " < > */
+/**
+ * Product, version and section names: ≤ 31 characters, none of / \ : * ? " < >
+ * (docs/ksc-open-api.md#sscontents)
+ */
 export const MAX_STORAGE_NAME_LENGTH = 31;
 const FORBIDDEN_IN_STORAGE_NAMES = /[/\\:*?"<>]/;
 
@@ -91,7 +94,8 @@ export class PolicyModel {
     if (!s.groups.has(groupId) || groupId === s.superGroupId || groupId === s.unassignedGroupId) {
       throw new NotFound(`group ${groupId} not found`);
     }
-    // Always a new policy: the server does not deduplicate by name (§4.1, §7).
+    // Always a new policy: the server does not deduplicate by name (docs/ksc-open-api.md#policy,
+    // #repeating-calls).
     const now = this.b.nowIso();
     const p: Policy = {
       id: s.nextPolicyId++,

@@ -1,4 +1,5 @@
-// Session model: logins (KSCBasic, KSCT), sessions, one-time tokens and account lockout (reference §1.2, §1.3).
+// Session model: logins (KSCBasic, KSCT), sessions, one-time tokens and account lockout
+// (docs/ksc-open-api.md#logging-in, #sessions).
 import { randomBytes } from "crypto";
 import { AccountBlocked, KscError, LogonFailed } from "../errors";
 

@@ -1,6 +1,7 @@
-// SsContents model: settings-storage handles on a policy (reference §4.3, §4.4). Writes are recorded on the
-// handle and invisible to everyone else until Ss_Apply, which replays them on the current settings in one
-// step (so two sessions editing different variables of one section both keep their changes).
+// SsContents model: settings-storage handles on a policy (docs/ksc-open-api.md#sscontents, #policy-format).
+// Writes are recorded on the handle and invisible to everyone else until Ss_Apply, which replays them on the
+// current settings in one step (so two sessions editing different variables of one section both keep their
+// changes).
 import { clone, isParams, KParams, KValue, typeName } from "../codec";
 import { Backend, SsHandle, SsOp } from "../backend";
 import { BadFormat, InvalidArgument, NotFound, NotPermitted, SettingsNotExist } from "../errors";

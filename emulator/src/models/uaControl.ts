@@ -1,4 +1,5 @@
-// UaControl model: distribution points ("update agents") and their push-server option (reference §3).
+// UaControl model: distribution points ("update agents") and their push-server option
+// (docs/ksc-open-api.md#uacontrol).
 import { clone, isLong, isParams, KParams, KValue, long, params, typeName } from "../codec";
 import { Backend } from "../backend";
 import { assignments, pushServerEnabled } from "../balance";
@@ -12,7 +13,10 @@ type KeyType = "string" | "bool" | "long" | "params" | "any";
 export class UaControlModel {
   constructor(private readonly b: Backend) {}
 
-  /** Types of the pUaInfo keys the emulator knows (§3.3 + the proposed push keys). Other keys round-trip. */
+  /**
+   * Types of the pUaInfo keys the emulator knows (docs/ksc-open-api.md#distribution-point-settings + the
+   * proposed push keys). Other keys round-trip.
+   */
   private keyTypes(): Record<string, KeyType> {
     const dp = this.b.keys.dp;
     return {
@@ -77,7 +81,7 @@ export class UaControlModel {
       CgMobileAuthPort: long(13293),
       CgOpenMobileAuthPort: false,
       CgMobileUrl: "",
-      // PROPOSED keys (reference §3.5)
+      // PROPOSED keys (docs/ksc-open-api.md#push-server)
       [dp.pushServerEnabled]: false,
       [dp.pushServerPort]: long(13295),
       [dp.pushServerRemoteAddress]: "",
@@ -116,7 +120,10 @@ export class UaControlModel {
     }
   }
 
-  /** Validate a UaScope (§3.4) and return its stored form: group ids checked, output-only parts dropped. */
+  /**
+   * Validate a UaScope (docs/ksc-open-api.md#scope) and return its stored form: group ids checked,
+   * output-only parts dropped.
+   */
   private normalizeScope(scope: KParams): KParams {
     const out = new Map<string, KValue>();
     const seen = new Set<number>();
@@ -162,7 +169,8 @@ export class UaControlModel {
     stored.map.delete("UaHostDisplayName"); // output only
     stored.map.set("UaHostId", hostId);
     this.b.state.dps.set(hostId, stored);
-    // Turning "Run push server" on turns on "Do not disconnect from the Administration Server" (§3.5).
+    // Turning "Run push server" on turns on "Do not disconnect from the Administration Server"
+    // (docs/ksc-open-api.md#push-server).
     if (pushServerEnabled(this.b, stored)) host.keepConnection = true;
     this.b.touch();
   }
@@ -191,7 +199,8 @@ export class UaControlModel {
     this.validate(info);
     const current = this.b.state.dps.get(hostId);
     if (!host || !current) throw new NotFound(`host ${hostId} is not a distribution point`);
-    // The scope is replaced wholesale: an omitted UaScope leaves the DP with an empty scope (§3.1, §9).
+    // The scope is replaced wholesale: an omitted UaScope leaves the DP with an empty scope
+    // (docs/ksc-open-api.md#uacontrol, #pitfalls).
     const scope = info.map.get("UaScope");
     const newScope = this.normalizeScope(isParams(scope) ? scope : params());
     const stored = clone(current);

@@ -1,7 +1,7 @@
 // `pulumi-ksc devices`: the managed devices that can become distribution points (every device in an administration
 // group under "Managed devices"; unassigned devices cannot), with the names a program declares them by, and
 // whether each one already is a DP. Read-only: one FindHosts (and its chunks), the group tree, the list of DPs.
-import { KscClient } from "../ksc/api";
+import { KscClient } from "../ksc/client";
 import { sameName } from "../resources/common";
 import { GroupDirectory, GroupInfo, samePath } from "../resources/groups";
 

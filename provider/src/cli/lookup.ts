@@ -1,5 +1,6 @@
 // Devices, groups and Network Agent policies named on the command line.
-import { KscClient, PolicyRecord } from "../ksc/api";
+import { PolicyRecord } from "../ksc/api";
+import { KscClient } from "../ksc/client";
 import { KeyNames } from "../ksc/keys";
 import { InputError, sameName } from "../resources/common";
 import { GroupDirectory, GroupInfo } from "../resources/groups";

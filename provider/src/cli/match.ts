@@ -1,5 +1,5 @@
-// The discovery procedure of the reference (§3.5, §5.3, §8) as data, and the matching of a step's changes to the
-// settings it was about. Pure: no I/O, so every rule is unit-tested.
+// The discovery procedure (docs/ksc-open-api.md#open-questions) as data, and the matching of a step's changes
+// to the settings it was about. Pure: no I/O, so every rule is unit-tested.
 //
 // A change belongs to a setting by where it is (the DP's settings, the DP host's attributes, a section of the
 // policy) and by what it looks like (a yes/no that was switched, a number that became the value the person was

@@ -59,8 +59,8 @@ export function paramsToJson(p: KscParams): JsonObject {
   return out;
 }
 
-/** Host attributes of the reference (§6.2) and of KSC's attribute list that say something about a device and its
- *  connection. Asked by name because GetHostInfo returns only what is asked for. */
+/** Host attributes of docs/ksc-open-api.md#host-attributes and of KSC's attribute list that say something
+ *  about a device and its connection. Asked by name because GetHostInfo returns only what is asked for. */
 const BROAD_HOST_ATTRIBUTES = [
   "KLHST_WKS_DNSDOMAIN",
   "KLHST_WKS_WINHOSTNAME",

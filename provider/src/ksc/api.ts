@@ -1,31 +1,11 @@
-// The typed surface of the KSC Open API client that the resource layer programs against.
-// The client (this folder) implements it; the resources (../resources) only ever see these types,
-// so they can be unit-tested against an in-memory fake and run against a real server or the emulator.
-// Nothing here knows Pulumi.
+// The typed surface of the KSC Open API, one interface per API class, and the records they return. The whole client
+// (./client.ts KscClient) adds the typed views over them (inventory, networkAgent); the resources (../resources)
+// only ever see those types. Nothing here knows Pulumi.
 import type { DpObject } from "./dpObject";
-import type { InventoryApi } from "./inventory";
-import type { KeyNames } from "./keys";
-import type { NetworkAgentApi } from "./networkAgent";
+import type { KscParams } from "./values";
 
-/** A decoded KSC `params` value: plain JS values, with 64-bit longs and other typed values kept apart. */
-export type KscValue = string | number | boolean | null | KscLong | KscTyped | KscValue[] | KscParams;
-export interface KscParams {
-  [key: string]: KscValue;
-}
-/** A 64-bit integer (`{"type":"long","value":N}` on the wire). Kept distinct from a 32-bit int. */
-export class KscLong {
-  constructor(public readonly value: number) {}
-  toJSON(): number {
-    return this.value;
-  }
-}
-/** datetime, date, binary, float, double — kept as their wire type and string/number value. */
-export class KscTyped {
-  constructor(
-    public readonly type: "datetime" | "date" | "binary" | "float" | "double",
-    public readonly value: string | number,
-  ) {}
-}
+export { KscLong, KscTyped } from "./values";
+export type { KscParams, KscValue } from "./values";
 
 /** One distribution point as listed by GetUpdateAgentsList. */
 export interface UpdateAgentDisplayInfo {
@@ -170,21 +150,4 @@ export interface PolicySettingsApi {
     section: string,
     change: (current: KscParams) => KscParams,
   ): Promise<void>;
-}
-
-export interface KscClient {
-  /** The KSC key names this client uses (keys.ts, with a server's overrides): their one holder. */
-  readonly keyNames: KeyNames;
-  readonly session: SessionApi;
-  readonly uaControl: UaControlApi;
-  readonly hostGroup: HostGroupApi;
-  /** Devices and groups, typed (over hostGroup). */
-  readonly inventory: InventoryApi;
-  readonly policy: PolicyApi;
-  readonly ssContents: SsContentsApi;
-  readonly policySettings: PolicySettingsApi;
-  /** The Network Agent policy's settings, typed (over policy and policySettings). */
-  readonly networkAgent: NetworkAgentApi;
-  /** Ends the session; the client can no longer be used. */
-  close(): Promise<void>;
 }

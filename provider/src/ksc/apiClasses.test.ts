@@ -1,6 +1,6 @@
 // The per-class API files against a recording fake Caller: argument names, paging, release-always.
 import { KscLong, KscParams, KscValue } from "./api";
-import { CallOptions, Caller } from "./connection";
+import { CallOptions, Caller } from "./caller";
 import { DpObject } from "./dpObject";
 import { KscError } from "./errors";
 import { HostGroupClient } from "./hostGroup";

@@ -91,7 +91,7 @@ describe("over HTTP", () => {
     await control(emu, "/control/reset-counters");
   });
 
-  test("the whole sequence of reference §10", async () => {
+  test("the whole sequence (docs/ksc-open-api.md#the-whole-sequence)", async () => {
     const ksc = client(emu);
     const k = ksc.keyNames;
     try {
@@ -130,7 +130,7 @@ describe("over HTTP", () => {
         displayName: "milan-dp-01",
         isConnectionGateway: false,
       });
-      // Register twice throws (reference §3.1) and is not repeated.
+      // Register twice throws (docs/ksc-open-api.md#uacontrol) and is not repeated.
       const again = await failure(ksc.uaControl.registerUpdateAgent(new DpObject(k, info)));
       expect(again).toBeInstanceOf(KscError);
       // 7. update: read, overlay, write the full object

@@ -23,15 +23,15 @@ function roundTripParams(json: string): void {
 
 describe("codec: the reference's examples round-trip exactly", () => {
   test.each([
-    // §2.2 DP scope example
+    // DP scope example (docs/ksc-open-api.md#typed-values)
     ['{"ScopeGroups":[{"type":"params","value":{"ScopeId":{"type":"long","value":53}}}]}'],
-    // §2.2 each strongly typed form inside params
+    // each strongly typed form inside params (docs/ksc-open-api.md#typed-values)
     [
       '{"s":"text","b":true,"i":42,"l":{"type":"long","value":42},"dt":{"type":"datetime","value":"2016-09-19T15:22:35Z"},' +
         '"d":{"type":"date","value":"2016-09-19"},"bin":{"type":"binary","value":"AAEC"},"f":{"type":"float","value":1.5},' +
         '"dbl":{"type":"double","value":1.5},"p":{"type":"params","value":{"x":1}},"arr":[1,"a",null,{"type":"params","value":{}}]}',
     ],
-    // §4.4 lock wrapper, nested
+    // lock wrapper, nested (docs/ksc-open-api.md#policy-format)
     [
       '{"SomeSetting":{"type":"params","value":{"KLPRSS_Val":true,"KLPRSS_Mnd":true}},' +
         '"Container":{"type":"params","value":{"KLPRSS_Val":{"type":"params","value":{"a":1}},"KLPRSS_Mnd":true}}}',
@@ -39,7 +39,7 @@ describe("codec: the reference's examples round-trip exactly", () => {
   ])("params %#", (json) => roundTripParams(json));
 
   test.each([
-    // §2.3 replies
+    // replies (docs/ksc-open-api.md#replies)
     ['{"strAccessor":"ua1eizhXcYqZUuv64j8yB1","PxgRetVal":1}'],
     [
       '{"PxgRetVal":[{"type":"params","value":{"KLPOL_ID":5,"KLPOL_DN":"Kaspersky Security Center Network Agent","KLPOL_PRODUCT":"1103","KLPOL_VERSION":"1.0.0.0","KLPOL_ACTIVE":true}}]}',
@@ -52,7 +52,7 @@ describe("codec: the reference's examples round-trip exactly", () => {
     ],
     ['{"strActionGuid":"a1b2"}'],
     ["{}"],
-    // §10 requests
+    // requests (docs/ksc-open-api.md#the-whole-sequence)
     [
       '{"wstrFilter":"(KLHST_WKS_DN = \\"dp-01\\")","vecFieldsToReturn":["KLHST_WKS_HOSTNAME","KLHST_WKS_DN","KLHST_WKS_GROUPID"],"vecFieldsToOrder":[],"pParams":{},"lMaxLifeTime":60}',
     ],

@@ -1,11 +1,11 @@
-// The typed-value codec of the KSC Open API (reference §2.1–2.3).
+// The typed-value codec of the KSC Open API (docs/ksc-open-api.md#parameter-encoding).
 //
 // Two levels:
 //  - "loose": a method's top-level arguments and the top-level keys of a reply (PxgRetVal, [out] parameters).
 //    A long is a plain number, a params is a plain object, datetime/binary are plain strings.
 //  - "strict": everything inside a params or an array. A long is {"type":"long","value":N}, a nested params is
 //    {"type":"params","value":{…}}, datetime/date/binary/float/double are wrapped likewise; plain numbers are 32-bit ints.
-// On input both forms are accepted everywhere (servers and clients differ, reference §2.3).
+// On input both forms are accepted everywhere (servers and clients differ, docs/ksc-open-api.md#replies).
 import { KscLong, KscParams, KscTyped, KscValue } from "./api";
 import { KscProtocolError } from "./errors";
 
@@ -66,8 +66,9 @@ export function encodeStrict(v: KscValue, where = "value"): Json {
 }
 
 /**
- * Encode the contents of a params container. A null or undefined value is omitted: the reference (§2.2) does not
- * allow null as a params value, and omitting the key is what it prescribes.
+ * Encode the contents of a params container. A null or undefined value is omitted:
+ * docs/ksc-open-api.md#typed-values does not allow null as a params value, and omitting the key is what it
+ * prescribes.
  */
 export function encodeParams(p: KscParams, where = "params"): { [key: string]: Json } {
   const out: { [key: string]: Json } = {};

@@ -1,6 +1,7 @@
 // One Open API call, end to end: session → bounded HTTP request → reply interpretation → one re-login when the
 // session was refused → retry policy around the whole attempt.
 import { KscParams, KscValue } from "./api";
+import { CallOptions } from "./caller";
 import { encodeArgs } from "./codec";
 import { KscAuthError, KscClientError, Redactor } from "./errors";
 import { interpretReply } from "./reply";
@@ -8,16 +9,6 @@ import { createLimiter, RetryOptions, RetryRunner } from "./retry";
 import { describeAuth, KscAuth, SessionManager } from "./session";
 import { Logger, PostFunction, RawReply, Transport } from "./transport";
 import { BulkheadPolicy } from "cockatiel";
-
-export interface CallOptions {
-  /**
-   * True when repeating the call cannot do harm (reads, full replacements). Reads must say so too: the client
-   * cannot tell a read from a write by its name.
-   */
-  idempotent: boolean;
-  /** Overrides the client's timeoutMs for this call. */
-  timeoutMs?: number;
-}
 
 export interface ConnectionOptions {
   serverUrl: string;
@@ -189,15 +180,3 @@ function describeError(err: unknown): string {
   if (err instanceof Error) return err.message;
   return String(err);
 }
-
-/** What the per-class API files need: one call. */
-export interface Caller {
-  call(method: string, args: Record<string, KscValue | undefined>, opts: CallOptions): Promise<KscParams>;
-}
-
-/** Reads are always safe to repeat. */
-export const READ: CallOptions = { idempotent: true };
-/** Writes whose repetition leaves the same result (full replacement, set-to-value). */
-export const IDEMPOTENT_WRITE: CallOptions = { idempotent: true };
-/** Writes that must not be repeated blindly (create, register, delete). */
-export const WRITE: CallOptions = { idempotent: false };

@@ -3,9 +3,17 @@
 // methods (each returns a changed copy) and writes the whole object back: keys this class does not know (other
 // resources' fields, what a server adds) round-trip untouched. The key names come from keys.ts; nothing above this
 // layer sees them.
-import { KscLong, KscParams } from "./api";
 import { KeyNames } from "./keys";
-import { cloneParams, isParams, kscBoolean, kscNumber, kscParamsArray, kscString } from "./values";
+import {
+  KscLong,
+  KscParams,
+  cloneParams,
+  isParams,
+  kscBoolean,
+  kscNumber,
+  kscParamsArray,
+  kscString,
+} from "./values";
 
 /** The DP settings DistributionPoint owns, named as its schema properties. */
 export type DpSettingName =

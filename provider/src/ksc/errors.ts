@@ -21,7 +21,7 @@ export class KscClientError extends Error {
   }
 }
 
-/** The `PxgError` object of a reply (reference §2.4). */
+/** The `PxgError` object of a reply (docs/ksc-open-api.md#errors). */
 export interface PxgError {
   module: string;
   code: number;
@@ -31,7 +31,7 @@ export interface PxgError {
   line?: number;
 }
 
-/** Symbols and plain-language meaning of the documented codes (reference §2.5). */
+/** Symbols and plain-language meaning of the documented codes (docs/ksc-open-api.md#error-codes). */
 const KNOWN_CODES: Record<string, { symbol: string; meaning: string }> = {
   "KLSTD 1184": {
     symbol: "STDE_NOACCESS",

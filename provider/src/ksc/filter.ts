@@ -1,5 +1,5 @@
 // Renders a structured HostFilter into the KSC search-filter syntax (KSC Open API "Search filter syntax" page;
-// reference §6.2):
+// docs/ksc-open-api.md#search-filters):
 //   filter = "(" ( "&" 1*filter / "|" 1*filter / "!" filter / attr op value ) ")"
 //   op     = "=" / "<>" / "<" / ">"
 //   value  = signed decimal integer / "quoted string"

@@ -1,9 +1,10 @@
-// HostGroup (the subset of reference §6.1) and ChunkAccessor paging (§6.3).
-// FindHosts/FindGroups return an accessor; the rows are read in chunks and the accessor is always released, even
-// when reading fails, so the server does not keep result sets until they expire.
+// HostGroup (the subset of docs/ksc-open-api.md#hostgroup) and ChunkAccessor paging
+// (docs/ksc-open-api.md#chunkaccessor). FindHosts/FindGroups return an accessor; the rows are read in chunks
+// and the accessor is always released, even when reading fails, so the server does not keep result sets until
+// they expire.
 import { GroupRecord, HostFilter, HostGroupApi, HostRecord, KscParams } from "./api";
 import { asArray, asNumber, asParams, asString, optNumber, optString } from "./codec";
-import { Caller, IDEMPOTENT_WRITE, READ, WRITE } from "./connection";
+import { Caller, IDEMPOTENT_WRITE, READ, WRITE } from "./caller";
 import { isNotFound } from "./errors";
 import { renderFilter } from "./filter";
 import { KeyNames } from "./keys";
@@ -11,7 +12,10 @@ import { Logger } from "./transport";
 
 /** Rows per GetItemsChunk (the reference samples use 100). */
 export const CHUNK_SIZE = 100;
-/** Accessor lifetime asked of the server, in seconds (≤ 7200, reference §6.1); Release frees it earlier. */
+/**
+ * Accessor lifetime asked of the server, in seconds (≤ 7200, docs/ksc-open-api.md#hostgroup); Release frees
+ * it earlier.
+ */
 export const ACCESSOR_LIFETIME_S = 300;
 
 export class HostGroupClient implements HostGroupApi {

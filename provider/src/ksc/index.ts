@@ -1,12 +1,14 @@
-// The KSC Open API client: createClient(config) → KscClient (api.ts). No Pulumi here.
+// The KSC Open API client: createClient(config) → KscClient (client.ts). No Pulumi here.
 //
 //   const ksc = createClient({ serverUrl: "https://ksc.corp:13299", auth: { kind: "basic", user, password } });
 //   const dps = await ksc.uaControl.getUpdateAgentsList();
 //   await ksc.close();
 //
 // One client = one session, shared by all its calls; up to maxInFlight calls run at once, the rest wait.
-import { KscClient, KscParams, KscValue } from "./api";
-import { CallOptions, KscConnection } from "./connection";
+import { KscParams, KscValue } from "./api";
+import { KscClient } from "./client";
+import { CallOptions } from "./caller";
+import { KscConnection } from "./connection";
 import { HostGroupClient } from "./hostGroup";
 import { Inventory } from "./inventory";
 import { KeyNames, resolveKeyNames } from "./keys";
@@ -20,6 +22,7 @@ import { Logger, PostFunction } from "./transport";
 import { UaControlClient } from "./uaControl";
 
 export * from "./api";
+export type { KscClient } from "./client";
 export { DpObject, DP_SETTINGS, clashingDpPort } from "./dpObject";
 export { Inventory } from "./inventory";
 export type { Host, HostField, HostInfo, InventoryApi } from "./inventory";
@@ -61,7 +64,7 @@ export type { DefaultKey, KeyEntry, KeyNames, KeyNameOverrides, KeyStatus } from
 export type { KscAuth } from "./session";
 export type { Logger, PostFunction, RawReply } from "./transport";
 export type { RetryOptions } from "./retry";
-export type { CallOptions } from "./connection";
+export type { CallOptions } from "./caller";
 export { CA_HINT } from "./transport";
 
 export interface KscClientConfig {

@@ -1,7 +1,7 @@
-// Policy (reference §4.1, attributes §4.2).
+// Policy (docs/ksc-open-api.md#policy, #policy-attributes).
 import { KscParams, NewPolicy, PolicyApi, PolicyDataChange, PolicyRecord } from "./api";
 import { asArray, asNumber, asParams, asString, optBoolean, optString } from "./codec";
-import { Caller, IDEMPOTENT_WRITE, READ, WRITE } from "./connection";
+import { Caller, IDEMPOTENT_WRITE, READ, WRITE } from "./caller";
 import { KeyNames } from "./keys";
 
 /** The attributes a caller sets: the client's field names are the logical key names of keys.ts (group `policy`). */
@@ -13,7 +13,9 @@ export class PolicyClient implements PolicyApi {
     private readonly keys: KeyNames,
   ) {}
 
-  /** Always creates a new policy (reference §7): never repeated on transient failures. */
+  /**
+   * Always creates a new policy (docs/ksc-open-api.md#repeating-calls): never repeated on transient failures.
+   */
   async addPolicy(policy: NewPolicy): Promise<number> {
     const k = this.keys.policy;
     const data: KscParams = {

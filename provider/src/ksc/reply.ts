@@ -1,4 +1,4 @@
-// Interpreting one HTTP answer of the Open API (reference §1.5, §2.3, §2.4):
+// Interpreting one HTTP answer of the Open API (docs/ksc-open-api.md#http-status-codes, #replies, #errors):
 //  - a body with a PxgError is a KscError whatever the status (the real server's status for errors is undocumented);
 //  - 401/403 without a PxgError (or with KLWAT 1445 "unknown session") means the session was refused;
 //  - another non-2xx status is a KscHttpError; a 2xx body is decoded with the codec.

@@ -1,4 +1,4 @@
-// Authentication and the session (reference §1.2–1.3, style B):
+// Authentication and the session (docs/ksc-open-api.md#logging-in, #sessions, style B):
 //  - Session.StartSession once per client with the Authorization header (KSCBasic, KSCT or KSCWT) and
 //    X-KSC-VServer; afterwards every call carries X-KSC-Session. Concurrent first calls share one login.
 //  - When the server refuses the session (401/403, expired), the caller asks for a new one with renew(): one new
@@ -8,7 +8,7 @@
 //  - Session.EndSession on end()/close().
 // The password, tokens and session ids never appear in logs or messages (the Redactor strips them as well).
 import { SessionApi } from "./api";
-import type { Caller } from "./connection";
+import type { Caller } from "./caller";
 import { asString } from "./codec";
 import { isTransient, KscAuthError, KscClientError, KscError, KscProtocolError, Redactor } from "./errors";
 import { interpretReply } from "./reply";
@@ -19,7 +19,7 @@ export type KscAuth =
       kind: "basic";
       user: string;
       password: string;
-      /** Windows domain of the user; sent as given (reference §1.2). */
+      /** Windows domain of the user; sent as given (docs/ksc-open-api.md#logging-in). */
       domain?: string;
       /** KSC-internal user (internal="1"). Default: true without a domain, false with one. */
       internal?: boolean;

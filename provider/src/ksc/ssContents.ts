@@ -1,8 +1,9 @@
-// SsContents: reading and writing the settings sections behind a policy's contents handle (reference §4.3).
-// Writes are buffered on the handle until Ss_Apply; every handle must end with Ss_Release.
+// SsContents: reading and writing the settings sections behind a policy's contents handle
+// (docs/ksc-open-api.md#sscontents). Writes are buffered on the handle until Ss_Apply; every handle must end
+// with Ss_Release.
 import { KscParams, SsContentsApi } from "./api";
 import { asArray, asParams, asString } from "./codec";
-import { CallOptions, Caller, IDEMPOTENT_WRITE, READ, WRITE } from "./connection";
+import { CallOptions, Caller, IDEMPOTENT_WRITE, READ, WRITE } from "./caller";
 
 export class SsContentsClient implements SsContentsApi {
   constructor(private readonly c: Caller) {}
@@ -44,7 +45,9 @@ export class SsContentsClient implements SsContentsApi {
     return this.write("Ss_Clear", handle, product, version, section, data, IDEMPOTENT_WRITE);
   }
 
-  /** Deletes the variables named in `data` (argument pData, not pNewData: reference §4.3). */
+  /**
+   * Deletes the variables named in `data` (argument pData, not pNewData: docs/ksc-open-api.md#sscontents).
+   */
   async delete(
     handle: string,
     product: string,

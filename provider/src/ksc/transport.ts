@@ -1,7 +1,7 @@
-// HTTP transport: POST {serverUrl}/api/v1.0/Class.Method with a JSON body (reference §1.1, §1.4).
+// HTTP transport: POST {serverUrl}/api/v1.0/Class.Method with a JSON body (docs/ksc-open-api.md#transport).
 // One keep-alive agent per client, at most `maxSockets` connections: the server runs one call per connection at a
-// time (§1.1), so connections in use = calls in flight. Every status comes back to the caller as a RawReply; only a
-// failure without an HTTP answer becomes an error here (KscNetworkError).
+// time (docs/ksc-open-api.md#transport), so connections in use = calls in flight. Every status comes back to
+// the caller as a RawReply; only a failure without an HTTP answer becomes an error here (KscNetworkError).
 import * as fs from "fs";
 import * as http from "http";
 import * as https from "https";

@@ -1,7 +1,7 @@
-// UaControl: distribution points ("update agents") and connection gateways (reference §3.1).
+// UaControl: distribution points ("update agents") and connection gateways (docs/ksc-open-api.md#uacontrol).
 import { KscParams, UaControlApi, UpdateAgentDisplayInfo } from "./api";
 import { asArray, asBoolean, asParams, asString, optBoolean, optString } from "./codec";
-import { Caller, IDEMPOTENT_WRITE, READ, WRITE } from "./connection";
+import { Caller, IDEMPOTENT_WRITE, READ, WRITE } from "./caller";
 import { DpObject } from "./dpObject";
 import { KeyNames } from "./keys";
 
@@ -27,7 +27,9 @@ export class UaControlClient implements UaControlApi {
     return new DpObject(this.keys, asParams(r.pUaInfo, `${m} pUaInfo`));
   }
 
-  /** Throws if the host already is a DP (reference §3.1): not repeated on transient failures. */
+  /**
+   * Throws if the host already is a DP (docs/ksc-open-api.md#uacontrol): not repeated on transient failures.
+   */
   async registerUpdateAgent(dp: DpObject): Promise<void> {
     await this.c.call("UaControl.RegisterUpdateAgent", { pUaInfo: dp.toWire() }, WRITE);
   }

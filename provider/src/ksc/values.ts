@@ -1,7 +1,26 @@
 // Readers for decoded KSC values that tolerate what servers differ in (a long or an int, a flag as 0/1), and a
 // deep copy of decoded params. Unlike the as…/opt… readers of codec.ts they never throw: a value of the wrong type
 // reads as undefined, and the caller decides what that means.
-import { KscLong, KscParams, KscTyped, KscValue } from "./api";
+
+/** A decoded KSC `params` value: plain JS values, with 64-bit longs and other typed values kept apart. */
+export type KscValue = string | number | boolean | null | KscLong | KscTyped | KscValue[] | KscParams;
+export interface KscParams {
+  [key: string]: KscValue;
+}
+/** A 64-bit integer (`{"type":"long","value":N}` on the wire). Kept distinct from a 32-bit int. */
+export class KscLong {
+  constructor(public readonly value: number) {}
+  toJSON(): number {
+    return this.value;
+  }
+}
+/** datetime, date, binary, float, double — kept as their wire type and string/number value. */
+export class KscTyped {
+  constructor(
+    public readonly type: "datetime" | "date" | "binary" | "float" | "double",
+    public readonly value: string | number,
+  ) {}
+}
 
 export function kscNumber(v: KscValue | undefined): number | undefined {
   if (typeof v === "number") return v;

@@ -1,15 +1,17 @@
 // Shared pieces of the resource logic: the context the CRUD functions get, the preview "unknown" sentinel,
 // errors that name a property, and readers for decoded KSC values. No Pulumi imports here.
-import { KscClient } from "../ksc/api";
+import { KscClient } from "../ksc/client";
 import { isNotFound, isTransient } from "../ksc/errors";
 import type { GroupDirectory } from "./groups";
 import type { ProcessState } from "./state";
+import { CheckFailure, echo, ECHO_MAX, InputError, quote, RESOURCE_NAME_KEY, sameName } from "./names";
+
+// Defined in names.ts (which groups.ts uses without importing this module back); part of this module's surface.
+export { echo, ECHO_MAX, InputError, quote, RESOURCE_NAME_KEY, sameName };
+export type { CheckFailure };
 
 /** The value the engine puts in place of a not-yet-known input during preview. */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-/** Input key the resource classes add: the resource's name, so the provider can tell two resources apart.
- *  Keys starting with "__" are hidden in the CLI's display. */
-export const RESOURCE_NAME_KEY = "__resourceName";
 export const PROVIDER_KEY = "__provider";
 
 export type Level = "debug" | "info" | "warn";
@@ -21,11 +23,6 @@ export interface ResourceContext {
   readonly groups: GroupDirectory;
   readonly state: ProcessState;
   log(level: Level, message: string): void;
-}
-
-export interface CheckFailure {
-  property: string;
-  reason: string;
 }
 
 export interface CheckResult<T> {
@@ -44,17 +41,6 @@ export interface DiffResult {
 /** `property: reason`, the form people read. */
 export function describeFailure(f: CheckFailure): string {
   return f.property ? `${f.property}: ${f.reason}` : f.reason;
-}
-
-/** A failure caused by one input: the message starts with the property, e.g. `deviceName: no managed device …`. */
-export class InputError extends Error {
-  constructor(
-    readonly property: string,
-    readonly reason: string,
-  ) {
-    super(`${property}: ${reason}`);
-    this.name = "InputError";
-  }
 }
 
 /** A KSC key name pulumi-ksc uses is not on this server (../ksc/errors.ts). */
@@ -196,11 +182,6 @@ export function containsUnknown(v: unknown): boolean {
 
 // ---- comparisons ----
 
-/** Case-insensitive equality for names (device names, FQDNs and group names are not case-sensitive in KSC). */
-export function sameName(a: string | undefined, b: string | undefined): boolean {
-  return a !== undefined && b !== undefined && a.localeCompare(b, undefined, { sensitivity: "accent" }) === 0;
-}
-
 export function sortedNumbers(values: number[]): number[] {
   return [...new Set(values)].sort((a, b) => a - b);
 }
@@ -209,28 +190,6 @@ export function sameNumberSet(a: number[], b: number[]): boolean {
   const x = sortedNumbers(a);
   const y = sortedNumbers(b);
   return x.length === y.length && x.every((v, i) => v === y[i]);
-}
-
-/** The longest echo of a value (or property name) in a message; a longer one is cut. */
-export const ECHO_MAX = 100;
-
-/**
- * How a value from the inputs or the console is shown in a message: as JSON, cut to ECHO_MAX characters with its
- * length said (a 10,000-character name is not repeated in full), and NaN and the infinities by name (JSON would
- * say null). Every message that echoes a value goes through here.
- */
-export function echo(v: unknown): string {
-  if (typeof v === "number" && !Number.isFinite(v)) return String(v);
-  const s = JSON.stringify(v);
-  if (s === undefined) return String(v);
-  if (s.length <= ECHO_MAX) return s;
-  const length = typeof v === "string" ? ` (${v.length} characters)` : "";
-  return `${s.slice(0, ECHO_MAX - 3)}...${length}`;
-}
-
-/** A name or path in a message (see echo). */
-export function quote(s: string): string {
-  return echo(s);
 }
 
 /**

@@ -1,8 +1,8 @@
 // Administration groups by id or by path ("Managed devices/Branch Milan").
 // The whole group tree is read once per provider process (one FindGroups) and read again when a lookup misses,
 // so a group created in the console during a run is still found. Paths compare case-insensitively.
-import { KscClient } from "../ksc/api";
-import { InputError, quote, sameName } from "./common";
+import { KscClient } from "../ksc/client";
+import { InputError, quote, sameName } from "./names";
 
 export interface GroupInfo {
   id: number;

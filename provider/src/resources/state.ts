@@ -21,8 +21,8 @@
 //   and stops when it holds other settings ("already is a distribution point", "a push server already runs").
 // - Values read once (`once`) and process values (`processState`) are optimisations: the DP list, the registration
 //   template, the device list; a lookup they skip is made again where the answer matters (see their users).
-import { CheckFailure, RESOURCE_NAME_KEY } from "./common";
-import type { DpPorts } from "./dpObject";
+import { CheckFailure, RESOURCE_NAME_KEY } from "./names";
+import type { DpPorts } from "../ksc/dpObject";
 import type { GroupRef } from "./groups";
 import type { ResourceKind } from "./schemaTypes";
 

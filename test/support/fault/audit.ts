@@ -69,7 +69,10 @@ export function leaks(text: string, secrets: Secret[]): string[] {
   return secrets.filter((s) => forms(s.value).some((f) => text.includes(f))).map((s) => s.name);
 }
 
-/** A login call: StartSession (§1.3 B) or the connection-bound POST /login (§1.3 A). */
+/**
+ * A login call: StartSession (docs/ksc-open-api.md#sessions, with a session id) or the connection-bound POST
+ * /login (docs/ksc-open-api.md#sessions, bound to the connection).
+ */
 export function isLogin(e: Pick<Exchange, "path">): boolean {
   return /(?:\bSession\.StartSession|\/login)(?:\?.*)?$/.test(e.path);
 }

@@ -40,7 +40,10 @@ function findCli(): string {
   return isExecutable(local) ? local : (findOnPath("pulumi") ?? "pulumi");
 }
 
-/** The engine looks for the language host on PATH, then next to the running `pulumi` (pulumi-notes §1.4). */
+/**
+ * The engine looks for the language host on PATH, then next to the running `pulumi`
+ * (docs/pulumi-notes.md#executables).
+ */
 function languageHostAvailable(cli: string): boolean {
   const name = "pulumi-language-nodejs";
   if (findOnPath(name)) return true;
