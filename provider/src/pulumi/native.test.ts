@@ -1,6 +1,10 @@
 // The native resource classes (`pulumi-ksc/native`), with Pulumi's mocks: what a program registers (type token,
 // inputs, secretness) and what it reads back.
+import { execFileSync } from "child_process";
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+// Type-checked by `make lint` (tsc, moduleResolution "node", which reads typesVersions, not exports).
+import type * as nativePackage from "pulumi-ksc/native";
 import { nativeOpts, nativeProps } from "./nativeResource";
 
 const registered: pulumi.runtime.MockResourceArgs[] = [];
@@ -92,7 +96,8 @@ describe("secret properties (schema.json `secret: true`)", () => {
 
   test("a secret input is registered as a secret, the others as they are", async () => {
     const props = nativeProps(meta, { hostId: "h", remoteAddress: "10.0.0.9" }, {});
-    const res = new pulumi.CustomResource("ksc:index:PushServer", "p", props);
+    class Probe extends pulumi.CustomResource {}
+    const res = new Probe("ksc:index:PushServer", "p", props);
     await value(res.urn); // registered once its URN is known
     const inputs = registered.find((r) => r.name === "p")!.inputs;
     expect(isSecret(inputs.remoteAddress)).toBe(true);
@@ -121,5 +126,41 @@ describe("secret properties (schema.json `secret: true`)", () => {
       remoteAddress: undefined,
       port: undefined,
     });
+  });
+});
+
+describe("package entry points (provider/package.json exports; needs `npx tsc -b provider`)", () => {
+  const root = path.resolve(__dirname, "../../..");
+  const resolveInNode = (script: string) =>
+    execFileSync(process.execPath, ["-e", script], { cwd: root, encoding: "utf8" });
+
+  test("pulumi-ksc/native is the native classes, with the same types as the source", async () => {
+    const cls: typeof nativePackage.PushServer = (await import("../native")).PushServer;
+    expect(cls.__pulumiType).toBe("ksc:index:PushServer");
+    const out = resolveInNode(
+      'const n = require("pulumi-ksc/native"); console.log(Object.keys(n).sort().map((k) => n[k].__pulumiType).join(" "))',
+    );
+    expect(out.trim()).toBe("ksc:index:DistributionPoint ksc:index:NetworkAgentPolicy ksc:index:PushServer");
+  });
+
+  test("the paths that serialized dynamic providers and tools require still resolve", () => {
+    const paths = [
+      "pulumi-ksc",
+      "pulumi-ksc/dist/pulumi/dp",
+      "pulumi-ksc/dist/pulumi/impl.js",
+      "pulumi-ksc/dist/ksc",
+    ];
+    const out = resolveInNode(`for (const m of ${JSON.stringify(paths)}) console.log(require.resolve(m))`);
+    expect(
+      out
+        .trim()
+        .split("\n")
+        .map((f) => path.relative(root, f)),
+    ).toEqual([
+      "provider/dist/index.js",
+      "provider/dist/pulumi/dp.js",
+      "provider/dist/pulumi/impl.js",
+      "provider/dist/ksc/index.js",
+    ]);
   });
 });
