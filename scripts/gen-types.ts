@@ -13,6 +13,7 @@ import {
   PropertySpec,
   RESOURCE_TOKENS,
   ResourceKind,
+  ResourceSpec,
   TypeSpec,
   refToken,
   tokenName,
@@ -176,25 +177,37 @@ function lowerFirst(s: string): string {
   return s[0].toLowerCase() + s.slice(1);
 }
 
+/** The import of the resources' Args types, for a class file. */
+function argsImport(schema: PackageSchema): string {
+  const kinds = Object.keys(schema.resources).map(kindOf);
+  return `import type { ${kinds.map((k) => `${k}Args`).join(", ")} } from "./types.generated";\n\n`;
+}
+
+/** A class's typed output properties. */
+function outputDeclarations(r: ResourceSpec): string {
+  const outReq = new Set(r.required ?? []);
+  let out = "";
+  for (const [name, p] of Object.entries(r.properties)) {
+    const t = tsType(p, "output");
+    out += doc(p.description, "  ");
+    // `declare`: no class-field emission, which would overwrite the outputs set up by the base constructor.
+    out += `  declare readonly ${name}: pulumi.Output<${t}${outReq.has(name) ? "" : " | undefined"}>;\n`;
+  }
+  return out;
+}
+
 export function renderResourceClasses(schema: PackageSchema): string {
   let out = HEADER("the resource classes");
   out += 'import * as pulumi from "@pulumi/pulumi";\n';
   out += 'import { RESOURCE_NAME_KEY } from "../resources/common";\n';
   out += 'import type * as plain from "../resources/schema.generated";\n';
   out += 'import * as shims from "./shims";\n';
-  const kinds = Object.keys(schema.resources).map(kindOf);
-  out += `import type { ${kinds.map((k) => `${k}Args`).join(", ")} } from "./types.generated";\n\n`;
+  out += argsImport(schema);
   for (const [token, r] of Object.entries(schema.resources)) {
     const kind = kindOf(token);
-    const outReq = new Set(r.required ?? []);
     out += doc(r.description);
     out += `export class ${kind} extends pulumi.dynamic.Resource {\n`;
-    for (const [name, p] of Object.entries(r.properties)) {
-      const t = tsType(p, "output");
-      out += doc(p.description, "  ");
-      // `declare`: no class-field emission, which would overwrite the outputs set up by the base constructor.
-      out += `  declare readonly ${name}: pulumi.Output<${t}${outReq.has(name) ? "" : " | undefined"}>;\n`;
-    }
+    out += outputDeclarations(r);
     out += "\n";
     out += `  constructor(name: string, args: ${kind}Args, opts?: pulumi.CustomResourceOptions) {\n`;
     out += "    super(\n";
@@ -231,11 +244,9 @@ export function renderNativeClasses(schema: PackageSchema): string {
   out += 'import * as pulumi from "@pulumi/pulumi";\n';
   out += 'import type * as plain from "../resources/schema.generated";\n';
   out += 'import { NativeResourceMeta, nativeOpts, nativeProps } from "./nativeResource";\n';
-  const kinds = Object.keys(schema.resources).map(kindOf);
-  out += `import type { ${kinds.map((k) => `${k}Args`).join(", ")} } from "./types.generated";\n\n`;
+  out += argsImport(schema);
   for (const [token, r] of Object.entries(schema.resources)) {
     const kind = kindOf(token);
-    const outReq = new Set(r.required ?? []);
     const meta = {
       outputs: Object.keys(r.properties),
       secretInputs: secretNames(r.inputProperties),
@@ -250,11 +261,7 @@ export function renderNativeClasses(schema: PackageSchema): string {
     out += `  static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions): ${kind} {\n`;
     out += `    return new ${kind}(name, undefined, { ...opts, id });\n`;
     out += "  }\n\n";
-    for (const [name, p] of Object.entries(r.properties)) {
-      const t = tsType(p, "output");
-      out += doc(p.description, "  ");
-      out += `  declare readonly ${name}: pulumi.Output<${t}${outReq.has(name) ? "" : " | undefined"}>;\n`;
-    }
+    out += outputDeclarations(r);
     out += "\n";
     out += `  constructor(name: string, args: ${kind}Args, opts?: pulumi.CustomResourceOptions);\n`;
     out += "  /** A lookup by provider id (`get`): no arguments, the provider reads the object. */\n";

@@ -5,11 +5,4 @@
 //   import * as ksc from "pulumi-ksc/native";
 //   const dp = new ksc.DistributionPoint("milan-dp", { deviceName: "milan-dp-01", scopeGroups: ["Managed devices/Branch Milan"] });
 export { DistributionPoint, PushServer, NetworkAgentPolicy } from "./pulumi/native.generated";
-export type * from "./pulumi/types.generated";
-export type {
-  DistributionPointScope,
-  LockedBoolean,
-  LockedPort,
-  ScopeGroup,
-  ScopeNlaNetwork,
-} from "./resources/schema.generated";
+export type * from "./types";
