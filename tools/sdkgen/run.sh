@@ -45,8 +45,13 @@ fi
 [ "${SDK_CHECK:-1}" = 0 ] && exit 0
 
 t="$(now)"
-(cd "$out/go" && go mod tidy && go vet ./... && go build ./...)
-say "go SDK: go build ./... and go vet passed in $(took "$t")"
+# The mocks test is copied in for the check only (testdata/ is not part of sdkgen) and removed after it.
+check_test="$out/go/ksc/sdkcheck_test.go"
+cp "$here/testdata/sdkcheck_test.go" "$check_test"
+trap 'rm -f "$check_test"' EXIT
+(cd "$out/go" && go mod tidy && go vet ./... && go build ./... && go test -count=1 -v -run TestResourcesRegisterUnderMocks ./ksc)
+rm -f "$check_test"
+say "go SDK: go build ./..., go vet and go test (resources under mocks) passed in $(took "$t")"
 
 t="$(now)"
 if [ ! -x "$venv/bin/python" ] || ! cmp -s "$here/requirements.txt" "$venv/requirements.txt"; then

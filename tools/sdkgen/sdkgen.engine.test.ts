@@ -1,6 +1,6 @@
 // `make sdk` (tools/sdkgen/run.sh): the Python and Go SDKs generated from schema.json by Pulumi's own code
-// generators compile (`go vet`, `go build ./...`), and the Python package installs, imports and registers the
-// three resources with schema.json's type tokens under Pulumi's mocks. Needs Go and python3, as `make pulumi`
+// generators compile (`go vet`, `go build ./...`; `python -m compileall`), install and import, and register the
+// three resources with schema.json's type tokens under Pulumi's mocks (`go test`, check.py). Needs Go and python3, as `make pulumi`
 // needs Go: it fails, never skips, without them. The last test shows the check failing on a broken SDK.
 // The engine tier because it needs Go and the module proxy (or a warm module cache), like the CLI build.
 import { spawnSync } from "child_process";
@@ -62,7 +62,8 @@ describe("make sdk: the Python and Go SDKs", () => {
     );
     expect(r.output).toContain(`built sdkgen with github.com/pulumi/pulumi/pkg/v3 ${cliVersion}`);
     expect(pinned(path.join(out, "go", "go.mod"), "github.com/pulumi/pulumi/sdk/v3")).toBe(cliVersion);
-    expect(r.output).toContain("go SDK: go build ./... and go vet passed");
+    expect(r.output).toContain("go SDK: go build ./..., go vet and go test (resources under mocks) passed");
+    expect(r.output).toContain("--- PASS: TestResourcesRegisterUnderMocks");
     expect(r.output).toContain("python SDK: compileall, install and import (resources under mocks) passed");
     // Each resource, in each language, with its type token; Python registered all three under mocks.
     const files: Record<string, [string, string]> = {
@@ -101,7 +102,9 @@ describe("make sdk: the Python and Go SDKs", () => {
     fs.appendFileSync(pyFile, "\ndef broken(:\n");
     const brokenPy = run({ SDK_GENERATE: "0" });
     expect(brokenPy.status).not.toBe(0);
-    expect(brokenPy.output).toContain("go SDK: go build ./... and go vet passed");
+    expect(brokenPy.output).toContain(
+      "go SDK: go build ./..., go vet and go test (resources under mocks) passed",
+    );
     expect(brokenPy.output).toMatch(/SyntaxError|invalid syntax/);
   });
 });
