@@ -13,7 +13,7 @@ JEST := npx jest
 PULUMI_ENV := scripts/pulumi-env.sh
 
 .PHONY: help install build pulumi pulumi-policy-analyzer emulator demo demo-stop demo-clean test test-unit test-emulator test-e2e test-fault bench lint \
-	docs clean distclean
+	docs sdk clean distclean
 
 help:
 	@echo "pulumi-ksc (Pulumi CLI $(PULUMI_VERSION))"
@@ -27,6 +27,7 @@ help:
 	@echo "  make test-unit | test-emulator | test-e2e | test-fault    one tier"
 	@echo "  make lint           eslint, prettier --check, tsc type check"
 	@echo "  make bench          benchmark (bench/README.md)   make docs: types and docs from schema.json"
+	@echo "  make sdk            the Python and Go SDKs from schema.json into sdk/, compile-checked (needs Go, python3)"
 	@echo "  make clean          remove build output and test stacks (keeps bin/pulumi and .pulumi-state)"
 	@echo "  make distclean      clean, plus bin/ and .pulumi-home (keeps .pulumi-state: it may describe real servers)"
 
@@ -116,10 +117,15 @@ docs: | node_modules
 	npx ts-node --transpile-only scripts/gen-types.ts
 	npx ts-node --transpile-only scripts/gen-docs.ts
 
+# The Python and Go SDKs (tools/sdkgen/README.md): generated into sdk/ (git-ignored) with the code generators of
+# the CLI's Pulumi version (read from tools/pulumi-cli/go.mod by run.sh), then `go build` and a Python import.
+sdk:
+	tools/sdkgen/run.sh
+
 clean:
 	rm -rf provider/dist emulator/dist tools/pulumi-run/dist .stacks coverage
 	find . -name '*.tsbuildinfo' -not -path './node_modules/*' -delete
 	rm -f bin/pulumi-ksc-run bin/pulumi-resource-pulumi-nodejs bin/pulumi-analyzer-policy-nodejs bin/pulumi.tmp
 
 distclean: clean
-	rm -rf bin .pulumi-home
+	rm -rf bin .pulumi-home sdk

@@ -3,6 +3,7 @@
 //                                               input/output shapes the resource logic works with
 //   provider/src/pulumi/types.generated.ts      the Args types of the resource classes (pulumi.Input-wrapped)
 //   provider/src/pulumi/resources.generated.ts  the resource classes: typed outputs, registration with the shim
+//   provider/src/pulumi/native.generated.ts     the classes of the native resources (ksc:index:*, `pulumi-ksc/native`)
 // Run: npx ts-node scripts/gen-types.ts        (scripts/generate.test.ts fails when a file is out of date)
 import * as fs from "fs";
 import * as path from "path";
@@ -12,6 +13,7 @@ import {
   PropertySpec,
   RESOURCE_TOKENS,
   ResourceKind,
+  ResourceSpec,
   TypeSpec,
   refToken,
   tokenName,
@@ -175,25 +177,37 @@ function lowerFirst(s: string): string {
   return s[0].toLowerCase() + s.slice(1);
 }
 
+/** The import of the resources' Args types, for a class file. */
+function argsImport(schema: PackageSchema): string {
+  const kinds = Object.keys(schema.resources).map(kindOf);
+  return `import type { ${kinds.map((k) => `${k}Args`).join(", ")} } from "./types.generated";\n\n`;
+}
+
+/** A class's typed output properties. */
+function outputDeclarations(r: ResourceSpec): string {
+  const outReq = new Set(r.required ?? []);
+  let out = "";
+  for (const [name, p] of Object.entries(r.properties)) {
+    const t = tsType(p, "output");
+    out += doc(p.description, "  ");
+    // `declare`: no class-field emission, which would overwrite the outputs set up by the base constructor.
+    out += `  declare readonly ${name}: pulumi.Output<${t}${outReq.has(name) ? "" : " | undefined"}>;\n`;
+  }
+  return out;
+}
+
 export function renderResourceClasses(schema: PackageSchema): string {
   let out = HEADER("the resource classes");
   out += 'import * as pulumi from "@pulumi/pulumi";\n';
   out += 'import { RESOURCE_NAME_KEY } from "../resources/common";\n';
   out += 'import type * as plain from "../resources/schema.generated";\n';
   out += 'import * as shims from "./shims";\n';
-  const kinds = Object.keys(schema.resources).map(kindOf);
-  out += `import type { ${kinds.map((k) => `${k}Args`).join(", ")} } from "./types.generated";\n\n`;
+  out += argsImport(schema);
   for (const [token, r] of Object.entries(schema.resources)) {
     const kind = kindOf(token);
-    const outReq = new Set(r.required ?? []);
     out += doc(r.description);
     out += `export class ${kind} extends pulumi.dynamic.Resource {\n`;
-    for (const [name, p] of Object.entries(r.properties)) {
-      const t = tsType(p, "output");
-      out += doc(p.description, "  ");
-      // `declare`: no class-field emission, which would overwrite the outputs set up by the base constructor.
-      out += `  declare readonly ${name}: pulumi.Output<${t}${outReq.has(name) ? "" : " | undefined"}>;\n`;
-    }
+    out += outputDeclarations(r);
     out += "\n";
     out += `  constructor(name: string, args: ${kind}Args, opts?: pulumi.CustomResourceOptions) {\n`;
     out += "    super(\n";
@@ -216,10 +230,56 @@ export function renderResourceClasses(schema: PackageSchema): string {
   return out;
 }
 
+/** Names of the properties marked `"secret": true` (none is marked until the native plugin's schema says so). */
+function secretNames(props: Record<string, PropertySpec>): string[] {
+  return Object.entries(props)
+    .filter(([, p]) => p.secret === true)
+    .map(([name]) => name);
+}
+
+/** The classes of the native resources: pulumi.CustomResource with the type tokens of schema.json, served by the
+ *  plugin pulumi-resource-ksc. Same Args and outputs as the dynamic classes. */
+export function renderNativeClasses(schema: PackageSchema): string {
+  let out = HEADER("the native resource classes (`pulumi-ksc/native`)");
+  out += 'import * as pulumi from "@pulumi/pulumi";\n';
+  out += 'import type * as plain from "../resources/schema.generated";\n';
+  out += 'import { NativeResourceMeta, nativeOpts, nativeProps } from "./nativeResource";\n';
+  out += argsImport(schema);
+  for (const [token, r] of Object.entries(schema.resources)) {
+    const kind = kindOf(token);
+    const meta = {
+      outputs: Object.keys(r.properties),
+      secretInputs: secretNames(r.inputProperties),
+      secretOutputs: secretNames(r.properties),
+    };
+    out += `const ${lowerFirst(kind)}Meta: NativeResourceMeta = ${JSON.stringify(meta)};\n\n`;
+    out += doc(r.description);
+    out += `export class ${kind} extends pulumi.CustomResource {\n`;
+    out += `  /** The type token, served by the plugin pulumi-resource-ksc. */\n`;
+    out += `  static readonly __pulumiType = "${token}";\n\n`;
+    out += `  /** The ${kind} with provider id \`id\` (the id \`pulumi import\` takes), read from the console. */\n`;
+    out += `  static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions): ${kind} {\n`;
+    out += `    return new ${kind}(name, undefined, { ...opts, id });\n`;
+    out += "  }\n\n";
+    out += outputDeclarations(r);
+    out += "\n";
+    out += `  constructor(name: string, args: ${kind}Args, opts?: pulumi.CustomResourceOptions);\n`;
+    out += "  /** A lookup by provider id (`get`): no arguments, the provider reads the object. */\n";
+    out += `  constructor(name: string, args: undefined, opts: pulumi.CustomResourceOptions & { id: pulumi.Input<pulumi.ID> });\n`;
+    out += `  constructor(name: string, args: ${kind}Args | undefined, opts?: pulumi.CustomResourceOptions) {\n`;
+    out += `    const m = ${lowerFirst(kind)}Meta;\n`;
+    out += `    super(${kind}.__pulumiType, name, nativeProps(m, args, opts), nativeOpts(m, opts));\n`;
+    out += "  }\n";
+    out += "}\n\n";
+  }
+  return out;
+}
+
 export const GENERATED_TYPE_FILES = {
   "provider/src/resources/schema.generated.ts": renderPlainTypes,
   "provider/src/pulumi/types.generated.ts": renderArgsTypes,
   "provider/src/pulumi/resources.generated.ts": renderResourceClasses,
+  "provider/src/pulumi/native.generated.ts": renderNativeClasses,
 } as const;
 
 /** Format as `prettier --write` would (the CLI in a child process: prettier's API needs ESM dynamic imports,

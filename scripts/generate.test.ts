@@ -3,7 +3,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { renderDocs } from "./gen-docs";
-import { ROOT, loadSchema, renderArgsTypes, renderTypeFiles } from "./gen-types";
+import { ROOT, loadSchema, renderArgsTypes, renderNativeClasses, renderTypeFiles } from "./gen-types";
 
 describe("files generated from schema.json", () => {
   const schema = loadSchema();
@@ -14,7 +14,7 @@ describe("files generated from schema.json", () => {
 
   test("the generated TypeScript is up to date (npx ts-node scripts/gen-types.ts)", () => {
     const files = renderTypeFiles(schema);
-    expect(Object.keys(files).length).toBe(3);
+    expect(Object.keys(files).length).toBe(4);
     for (const [file, text] of Object.entries(files)) {
       expect({ file, text: fs.readFileSync(path.join(ROOT, file), "utf8") }).toEqual({ file, text });
     }
@@ -41,5 +41,32 @@ describe("files generated from schema.json", () => {
     changed.resources["ksc:index:PushServer"].inputProperties.port.description = "Something else.";
     expect(renderDocs(changed)["docs/push-server.md"]).not.toBe(renderDocs(schema)["docs/push-server.md"]);
     expect(renderArgsTypes(changed)).not.toBe(renderArgsTypes(schema));
+    expect(renderNativeClasses(changed)).toBe(renderNativeClasses(schema)); // descriptions of inputs: Args only
+    changed.resources["ksc:index:PushServer"].properties.firewallNote.description = "Something else.";
+    expect(renderNativeClasses(changed)).not.toBe(renderNativeClasses(schema));
+  });
+
+  test("the native classes make secret what schema.json marks secret, and nothing else", () => {
+    const meta = (text: string, kind: string) =>
+      JSON.parse(text.match(new RegExp(`const ${kind}Meta: NativeResourceMeta = (\\{.*?\\});`))![1]);
+    const changed = JSON.parse(JSON.stringify(schema));
+    const push = changed.resources["ksc:index:PushServer"];
+    push.inputProperties.remoteAddress.secret = true;
+    push.properties.remoteAddress.secret = true;
+    expect(meta(renderNativeClasses(changed), "pushServer")).toMatchObject({
+      secretInputs: ["remoteAddress"],
+      secretOutputs: ["remoteAddress"],
+    });
+    // As schema.json stands: exactly its marked properties (none, until the native plugin marks some).
+    for (const [token, r] of Object.entries(schema.resources)) {
+      const kind = token.slice("ksc:index:".length);
+      const marked = (props: typeof r.properties) =>
+        Object.keys(props).filter((n) => props[n].secret === true);
+      expect(meta(renderNativeClasses(schema), kind[0].toLowerCase() + kind.slice(1))).toEqual({
+        outputs: Object.keys(r.properties),
+        secretInputs: marked(r.inputProperties),
+        secretOutputs: marked(r.properties),
+      });
+    }
   });
 });

@@ -7,11 +7,4 @@
 //
 // Reference docs: docs/ (generated from schema.json).
 export { DistributionPoint, PushServer, NetworkAgentPolicy } from "./pulumi/resources.generated";
-export type * from "./pulumi/types.generated";
-export type {
-  DistributionPointScope,
-  LockedBoolean,
-  LockedPort,
-  ScopeGroup,
-  ScopeNlaNetwork,
-} from "./resources/schema.generated";
+export type * from "./types";
