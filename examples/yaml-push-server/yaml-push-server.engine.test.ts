@@ -124,8 +124,8 @@ describe("yaml-push-server: the push-server procedure as a Pulumi YAML program o
     });
   });
 
-  test("5. destroy: the console is back to its seeded state", async () => {
-    expectSuccess(await stack.destroy());
+  test("5. destroy without PULUMI_RUN_PROGRAM (the plugin always has the stack's current configuration): the console is back to its seeded state", async () => {
+    expectSuccess(await stack.run(["destroy", "--yes"], { env: { PULUMI_RUN_PROGRAM: undefined } }));
     expect(await stack.resources()).toEqual([]);
 
     const inConsole = await c.ksc.snapshot();
