@@ -71,7 +71,7 @@ export function yamlProgram(sites: number): string {
       "      forceConnectionThroughDp: { value: true, locked: true }",
       `      useUdpPort: { value: ${site.policy.useUdpPort}, locked: false }`,
       "    options:",
-      `      dependsOn: [${site.pushServers.map((p) => `\${${p.name}}`).join(", ")}]`,
+      `      dependsOn: [${site.pushServers.map((p) => `"\${${p.name}}"`).join(", ")}]`,
     );
   }
   return `${lines.join("\n")}\n`;

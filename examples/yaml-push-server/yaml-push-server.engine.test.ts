@@ -16,7 +16,7 @@ import {
   stopConsole,
   type Console,
 } from "../testing/lifecycle";
-import { CONSOLE_KEYS, type ConsoleSnapshot } from "../../tools/testing/raw-ksc";
+import { CONSOLE_KEYS, writesBetween, type ConsoleSnapshot } from "../../tools/testing/raw-ksc";
 
 jest.setTimeout(10 * 60 * 1000);
 
@@ -124,7 +124,24 @@ describe("yaml-push-server: the push-server procedure as a Pulumi YAML program o
     });
   });
 
-  test("5. destroy without PULUMI_RUN_PROGRAM (the plugin always has the stack's current configuration): the console is back to its seeded state", async () => {
+  test("5. bad input fails the preview with the engine's check failure naming the property; nothing is written", async () => {
+    await stack.setConfig("pushServerPort", "70000");
+    const calls = { ...c.emu.counters().calls };
+    const preview = await stack.preview();
+    await stack.setConfig("pushServerPort", "13300");
+
+    const text = `${preview.stdout}${preview.stderr}`;
+    expect({
+      code: preview.code,
+      failure:
+        /ksc:index:PushServer resource 'branch-push': property port value \{70000\} has a problem: must be between 1 and 65535/.test(
+          text,
+        ),
+      writes: writesBetween(calls, c.emu.counters().calls),
+    }).toEqual({ code: 255, failure: true, writes: {} });
+  });
+
+  test("6. destroy without PULUMI_RUN_PROGRAM (the plugin always has the stack's current configuration): the console is back to its seeded state", async () => {
     expectSuccess(await stack.run(["destroy", "--yes"], { env: { PULUMI_RUN_PROGRAM: undefined } }));
     expect(await stack.resources()).toEqual([]);
 

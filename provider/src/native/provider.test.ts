@@ -1,4 +1,4 @@
-import { RESOURCE_NAME_KEY } from "../resources/common";
+import { CreatedWithErrorsError, RESOURCE_NAME_KEY } from "../resources/common";
 import type { ResourceKind } from "../resources/schemaTypes";
 import type { forKind } from "../pulumi/impl";
 import { kindOf, nativeProvider, parseUrn, pluginVersion } from "./provider";
@@ -110,6 +110,25 @@ describe("the native provider: routing and what differs on its wire", () => {
         { port: secret(2), hostId: "h" },
       ),
     ).toEqual({ outs: { port: secret(2), hostId: "h" } });
+  });
+
+  test("a create that made the object and then failed reaches the SDK's server as it was thrown, with id and properties (an initialization error the engine records)", async () => {
+    const partial = new CreatedWithErrorsError("enabling the push server: KLSTD 1186", "h-1", {
+      hostId: "h-1",
+    });
+    const { methods } = recording({
+      create: async () => {
+        throw partial;
+      },
+    });
+    await expect(nativeProvider("1.2.3", methods).create!(urn("ksc:index:PushServer", "p"), {})).rejects.toBe(
+      partial,
+    );
+    expect({ id: partial.id, properties: partial.properties, reasons: partial.reasons }).toEqual({
+      id: "h-1",
+      properties: { hostId: "h-1" },
+      reasons: ["enabling the push server: KLSTD 1186"],
+    });
   });
 
   test("read for import: no properties, and an object that is gone answers an empty id", async () => {
