@@ -42,13 +42,15 @@ build: | node_modules
 	npx tsc -b provider emulator tools/pulumi-run
 
 # The CLI (tools/pulumi-cli/build.sh: built with Go, or linked from PULUMI_CLI / a matching `pulumi` on
-# PATH; nothing to do when bin/pulumi already is $(PULUMI_VERSION)), the dynamic-provider plugin (the
-# CLI's own when it ships one, else the one in @pulumi/pulumi; build.sh), and bin/pulumi-ksc-run
-# (tools/pulumi-run).
+# PATH; nothing to do when bin/pulumi already is $(PULUMI_VERSION)), the Pulumi YAML language host (pinned in
+# tools/pulumi-yaml/go.mod; build.sh), the dynamic-provider plugin (the CLI's own when it ships one, else the one in
+# @pulumi/pulumi; build.sh), bin/pulumi-ksc-run (tools/pulumi-run), and the native plugin pulumi-resource-ksc
+# installed into .pulumi-home (tools/pulumi-resource-ksc/install.sh; docs/native-plugin.md).
 pulumi: | node_modules
 	tools/pulumi-cli/build.sh
-	npx tsc -b tools/pulumi-run
+	npx tsc -b provider tools/pulumi-run
 	ln -sfn ../tools/pulumi-run/pulumi-ksc-run bin/pulumi-ksc-run
+	tools/pulumi-resource-ksc/install.sh
 	$(MAKE) pulumi-policy-analyzer
 	@$(PULUMI_ENV) bash -c 'echo "make pulumi: in the offline environment, $$(command -v pulumi) is $$(pulumi version)"'
 
@@ -125,7 +127,7 @@ sdk:
 clean:
 	rm -rf provider/dist emulator/dist tools/pulumi-run/dist .stacks coverage
 	find . -name '*.tsbuildinfo' -not -path './node_modules/*' -delete
-	rm -f bin/pulumi-ksc-run bin/pulumi-resource-pulumi-nodejs bin/pulumi-analyzer-policy-nodejs bin/pulumi.tmp
+	rm -f bin/pulumi-ksc-run bin/pulumi-resource-pulumi-nodejs bin/pulumi-analyzer-policy-nodejs bin/pulumi.tmp bin/pulumi-language-yaml.tmp
 
 distclean: clean
 	rm -rf bin .pulumi-home sdk

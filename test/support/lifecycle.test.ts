@@ -92,6 +92,19 @@ describe("changedResources", () => {
       "update ksc:PushServer branch-push [~port]",
     ]);
   });
+
+  test("reads the native plugin's types (ksc:index:*) the same way", () => {
+    const out = [
+      " ~  ksc:index:PushServer branch-push refresh [diff: ~port]",
+      " ~  ksc:index:PushServer branch-push update [diff: ~port]",
+      " +  ksc:index:NetworkAgentPolicy p create ",
+      " ~  kscx:index:PushServer other update [diff: ~port]",
+    ].join("\n");
+    expect(changedResources(run(out))).toEqual([
+      "create ksc:NetworkAgentPolicy p []",
+      "update ksc:PushServer branch-push [~port]",
+    ]);
+  });
 });
 
 test("changedKeys compares values, not internal keys", () => {

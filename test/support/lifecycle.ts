@@ -45,6 +45,11 @@ export function isKscResource(r: StateResource): boolean {
   return r.type.startsWith("pulumi-nodejs:dynamic/ksc:");
 }
 
+/** A resource of the native plugin pulumi-resource-ksc in the state (ksc:index:*). */
+export function isNativeKscResource(r: StateResource): boolean {
+  return r.type.startsWith("ksc:index:");
+}
+
 /** The marker key of a secret value in Pulumi state (`{"4dabf…": "1b47…", ciphertext | plaintext}`). */
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 
@@ -79,6 +84,15 @@ export async function expectStateHoldsNoCredentials(stack: TestStack, emu: Runni
   // The emulator's session ids are 16 random bytes in base64 (22 characters and "==").
   expect(findOutsideSecrets(resources, (s) => /[A-Za-z0-9+/]{22}==/.test(s))).toEqual([]);
 
+  // A native resource has no serialized provider, and no property that looks like a credential either.
+  for (const r of (state.deployment.resources ?? []).filter(isNativeKscResource)) {
+    const keys = [...Object.keys(r.inputs ?? {}), ...Object.keys(r.outputs ?? {})];
+    expect({
+      resource: r.urn,
+      credentialLike: keys.filter((k) => /password|token|session|secret|credential/i.test(k)),
+      provider: keys.filter((k) => k === "__provider"),
+    }).toEqual({ resource: r.urn, credentialLike: [], provider: [] });
+  }
   for (const r of (state.deployment.resources ?? []).filter(isKscResource)) {
     for (const [where, props] of [
       ["inputs", r.inputs ?? {}],
@@ -182,20 +196,21 @@ export function expectGolden(exampleDir: string, name: string, text: string): vo
 
 /**
  * The resources a preview/up/refresh run names as changed, from its progress lines
- * (` ~  pulumi-nodejs:dynamic/ksc:PushServer branch-push update [diff: ~port]`), each once, as
+ * (` ~  pulumi-nodejs:dynamic/ksc:PushServer branch-push update [diff: ~port]`, or `ksc:index:PushServer` for the
+ * native plugin), each once, as
  * "update ksc:PushServer branch-push [~port]". The refresh steps inside `preview --refresh` are left out: what
  * counts is what the update would do. `refresh` prints its preview, then what it did: both are read.
  */
 export function changedResources(result: PulumiResult): string[] {
   const re =
-    /^\s*[~+\-<>=]+\s+pulumi-nodejs:dynamic\/(ksc:\w+)\s+(\S+)\s+(\w+(?: replacement| original)?)(?:\s+\([^)]*\))?(?:\s+\[diff: ([^\]]*)\])?/;
+    /^\s*[~+\-<>=]+\s+(?:pulumi-nodejs:dynamic\/ksc|ksc:index):(\w+)\s+(\S+)\s+(\w+(?: replacement| original)?)(?:\s+\([^)]*\))?(?:\s+\[diff: ([^\]]*)\])?/;
   const found = new Set<string>();
   // eslint-disable-next-line no-control-regex
   for (const line of result.stdout.replace(/\x1b\[[0-9;]*m/g, "").split("\n")) {
     const m = re.exec(line);
     if (!m || /^refresh|ing$/.test(m[3])) continue;
     const op = / replacement| original|^replace/.test(m[3]) ? "replace" : m[3].replace(/d$/, "");
-    found.add(`${op} ${m[1]} ${m[2]} [${(m[4] ?? "").trim()}]`);
+    found.add(`${op} ksc:${m[1]} ${m[2]} [${(m[4] ?? "").trim()}]`);
   }
   return [...found].sort();
 }

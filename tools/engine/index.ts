@@ -15,6 +15,8 @@ export { offlineEnv, repoRoot } from "./env";
 
 /** bin/pulumi-ksc-run: the real CLI, plus a language runtime when pulumi-language-nodejs is missing. */
 export const runnerPath = path.join(repoRoot, "bin", "pulumi-ksc-run");
+/** The real Pulumi CLI alone (no runner): for programs whose language host is in bin/, such as Pulumi YAML. */
+export const cliPath = path.join(repoRoot, "bin", "pulumi");
 
 /** Where per-stack state lives (git-ignored). */
 export const stacksDir = path.join(repoRoot, ".stacks");
@@ -40,17 +42,20 @@ export interface RunOptions {
   input?: string;
   /** Kill the CLI after this long (default 10 minutes) and reject. */
   timeoutMs?: number;
+  /** The command to run: bin/pulumi-ksc-run (default) or cliPath. */
+  cli?: string;
 }
 
 /** Runs `pulumi <args>` and resolves with its exit code and output; it does not throw on a non-zero exit. */
 export function runPulumi(args: string[], opts: RunOptions): Promise<PulumiResult> {
-  if (!fs.existsSync(runnerPath)) {
-    return Promise.reject(new Error(`${runnerPath} is missing: run \`make pulumi\` first`));
+  const cli = opts.cli ?? runnerPath;
+  if (!fs.existsSync(cli)) {
+    return Promise.reject(new Error(`${cli} is missing: run \`make pulumi\` first`));
   }
   const command = `pulumi ${args.join(" ")}`;
   const timeoutMs = opts.timeoutMs ?? 10 * 60 * 1000;
   return new Promise((resolve, reject) => {
-    const child = spawn(runnerPath, args, { cwd: opts.cwd, env: offlineEnv({ overrides: opts.env }) });
+    const child = spawn(cli, args, { cwd: opts.cwd, env: offlineEnv({ overrides: opts.env }) });
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     child.stdout.on("data", (b: Buffer) => stdout.push(b));
@@ -137,6 +142,8 @@ export interface NewStackOptions {
   config?: Record<string, string | ConfigValue>;
   /** Extra environment for every command of this stack (e.g. KSC_* variables). */
   env?: Record<string, string | undefined>;
+  /** The command every run of this stack uses (RunOptions.cli). */
+  cli?: string;
 }
 
 /**
@@ -151,6 +158,7 @@ export class TestStack {
     /** The directory holding this stack's file backend. */
     readonly stateDir: string,
     private readonly env: Record<string, string | undefined>,
+    private readonly cli?: string,
   ) {}
 
   /** `pulumi <args> --stack <name>` in the project directory. */
@@ -160,7 +168,12 @@ export class TestStack {
       end === -1
         ? [...args, "--stack", this.name]
         : [...args.slice(0, end), "--stack", this.name, ...args.slice(end)];
-    return runPulumi(withStack, { ...opts, cwd: this.projectDir, env: { ...this.env, ...opts.env } });
+    return runPulumi(withStack, {
+      cli: this.cli,
+      ...opts,
+      cwd: this.projectDir,
+      env: { ...this.env, ...opts.env },
+    });
   }
 
   up(args: string[] = []): Promise<PulumiResult> {
@@ -235,10 +248,12 @@ export async function newStack(projectDir: string, opts: NewStackOptions = {}): 
   const stateDir = path.join(stacksDir, name);
   fs.mkdirSync(stateDir, { recursive: true });
   const env = { ...opts.env, PULUMI_BACKEND_URL: `file://${stateDir}` };
-  const stack = new TestStack(name, path.resolve(projectDir), stateDir, env);
+  const stack = new TestStack(name, path.resolve(projectDir), stateDir, env, opts.cli);
   // --no-select: nothing is written to the shared PULUMI_HOME workspace file, so parallel test files
   // on the same project do not race on it.
-  expectSuccess(await runPulumi(["stack", "init", name, "--no-select"], { cwd: stack.projectDir, env }));
+  expectSuccess(
+    await runPulumi(["stack", "init", name, "--no-select"], { cwd: stack.projectDir, env, cli: opts.cli }),
+  );
   for (const [key, entry] of Object.entries(opts.config ?? {})) {
     const { value, secret } = typeof entry === "string" ? { value: entry, secret: false } : entry;
     await stack.setConfig(key, value, { secret });

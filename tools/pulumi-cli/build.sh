@@ -157,3 +157,36 @@ else
   chmod 755 "$bin/$dynprov"
   say "copied bin/$dynprov from @pulumi/pulumi"
 fi
+
+# 4. The Pulumi YAML language host, pinned in ../pulumi-yaml/go.mod (its own module: adding it to go.mod here would
+# let minimal version selection move the CLI's dependencies). Built with Go, or linked from next to an installed CLI
+# that ships it; without either, YAML programs cannot run (everything else works).
+yaml_module="github.com/pulumi/pulumi-yaml"
+yaml_dir="$root/tools/pulumi-yaml"
+yaml_version="$(awk -v m="$yaml_module" '$1 == m { print $2 }' "$yaml_dir/go.mod")"
+yamlhost="$bin/pulumi-language-yaml"
+yaml_stamp="$bin/.pulumi-language-yaml"   # "<version> built|linked"
+[ -n "$yaml_version" ] || die "cannot read the $yaml_module version from $yaml_dir/go.mod"
+if [ -x "$yamlhost" ] && [ "$(cut -d' ' -f1 "$yaml_stamp" 2>/dev/null)" = "$yaml_version" ]; then
+  say "bin/pulumi-language-yaml $yaml_version is up to date"
+elif [ "$cli_dir" != "$(cd "$bin" && pwd -P)" ] && [ -x "$cli_dir/pulumi-language-yaml" ]; then
+  rm -f "$yamlhost"
+  ln -s "$cli_dir/pulumi-language-yaml" "$yamlhost"
+  echo "$yaml_version linked" >"$yaml_stamp"
+  say "linked bin/pulumi-language-yaml -> $cli_dir/pulumi-language-yaml (the CLI's own)"
+elif command -v go >/dev/null; then
+  say "building pulumi-language-yaml $yaml_version from the Go module proxy"
+  start=$SECONDS
+  rm -f "$yamlhost" "$yamlhost.tmp" "$yaml_stamp"
+  if (cd "$yaml_dir" && go_env go build -trimpath -tags osusergo,grpcnotrace -ldflags "-s -w" \
+    -o "$yamlhost.tmp" "$yaml_module/cmd/pulumi-language-yaml"); then
+    mv -f "$yamlhost.tmp" "$yamlhost"
+    echo "$yaml_version built" >"$yaml_stamp"
+    say "built bin/pulumi-language-yaml in $((SECONDS - start)) s ($(du -h "$yamlhost" | cut -f1))"
+  else
+    rm -f "$yamlhost.tmp"
+    say "building pulumi-language-yaml failed (see above): Pulumi YAML programs (examples/yaml-push-server) cannot run"
+  fi
+else
+  say "no Go toolchain and no pulumi-language-yaml beside the CLI: Pulumi YAML programs (examples/yaml-push-server) cannot run"
+fi
