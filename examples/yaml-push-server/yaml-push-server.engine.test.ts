@@ -1,7 +1,7 @@
 // yaml-push-server under the real Pulumi CLI and the real Pulumi YAML language host (bin/pulumi and
 // bin/pulumi-language-yaml, no bin/pulumi-ksc-run), with the native plugin pulumi-resource-ksc installed by
 // `make pulumi`: lifecycle steps on one stack against a fresh emulator over HTTPS. The console is read and changed
-// only by raw Open API calls (tools/testing/raw-ksc.ts).
+// only by raw Open API calls (test/support/raw-ksc.ts).
 import { cliPath, expectSuccess, newStack, type TestStack } from "../../tools/engine";
 import {
   changedKeys,
@@ -15,8 +15,8 @@ import {
   startConsole,
   stopConsole,
   type Console,
-} from "../testing/lifecycle";
-import { CONSOLE_KEYS, writesBetween, type ConsoleSnapshot } from "../../tools/testing/raw-ksc";
+} from "../../test/support/lifecycle";
+import { CONSOLE_KEYS, writesBetween, type ConsoleSnapshot } from "../../test/support/raw-ksc";
 
 jest.setTimeout(10 * 60 * 1000);
 

@@ -15,9 +15,9 @@ import {
   startConsole,
   stopConsole,
   type Console,
-} from "../../examples/testing/lifecycle";
-import { CONSOLE_KEYS, writesBetween, type ConsoleSnapshot } from "../../tools/testing/raw-ksc";
-import { long } from "../../tools/testing/wire";
+} from "../support/lifecycle";
+import { CONSOLE_KEYS, writesBetween, type ConsoleSnapshot } from "../support/raw-ksc";
+import { long } from "../support/wire";
 
 jest.setTimeout(10 * 60 * 1000);
 
