@@ -31,7 +31,16 @@ import {
   unchangedDeclaration,
 } from "./common";
 import { Device, DeviceRef, resolveDevice } from "./devices";
-import { clashingDpPort, mayBeDp, noteRegisteredDp, pushSettingsOf, readDp, writeDp } from "./dpObject";
+import {
+  clashingDpPort,
+  dropSharedDpRead,
+  mayBeDp,
+  noteRegisteredDp,
+  pushSettingsOf,
+  readDp,
+  sharedDpRead,
+  writeDp,
+} from "./dpObject";
 import { GroupInfo, GroupRef, normalGroupRef, samePath } from "./groups";
 import { dpHostLock } from "./lock";
 import { once, processState } from "./processCache";
@@ -483,7 +492,10 @@ export async function create(ctx: ResourceContext, inputs: Inputs): Promise<{ id
     const registered = await createConfirmed(
       what,
       async () => {
-        await ctx.client.uaControl.registerUpdateAgent(info);
+        dropSharedDpRead(ctx, device.hostId);
+        await ctx.client.uaControl
+          .registerUpdateAgent(info)
+          .finally(() => dropSharedDpRead(ctx, device.hostId));
         return { info, ours: true };
       },
       async () => {
@@ -581,7 +593,7 @@ export async function read(
   id: string,
   props: Partial<Outputs>,
 ): Promise<{ id: string; props?: Outputs; inputs?: Inputs }> {
-  const info = await readDp(ctx, id);
+  const info = await sharedDpRead(ctx, id, "DistributionPoint");
   if (!info) return { id: "" }; // no longer a DP: dropped from the state
   const carried = {
     deviceName: props.deviceName,
@@ -651,7 +663,10 @@ async function remove(ctx: ResourceContext, id: string, props: Partial<Outputs>)
   await dpHostLock.run(id, () =>
     deleteConfirmed(
       `removing the distribution point ${props.displayName ?? id} (hostId ${quote(id)})`,
-      () => ctx.client.uaControl.unregisterUpdateAgent(id),
+      () => {
+        dropSharedDpRead(ctx, id);
+        return ctx.client.uaControl.unregisterUpdateAgent(id).finally(() => dropSharedDpRead(ctx, id));
+      },
       async () => (await readDp(ctx, id)) !== undefined,
     ),
   );

@@ -28,6 +28,7 @@ import {
   pushSettingsOf,
   readDp,
   requirePushKeys,
+  sharedDpRead,
   writeDp,
 } from "./dpObject";
 import { dpHostLock } from "./lock";
@@ -253,7 +254,7 @@ export async function read(
   id: string,
   props: Partial<Outputs>,
 ): Promise<{ id: string; props?: Outputs; inputs?: Inputs }> {
-  const info = await readDp(ctx, id);
+  const info = await sharedDpRead(ctx, id, "PushServer");
   if (!info) return { id: "" }; // the DP is gone, and its push-server settings with it: the resource no longer exists
   const carried = { adopt: props.adopt, adopted: props.adopted ?? false };
   const outs = outputsOf(ctx, id, info, carried, await deviceConnection(ctx, id, false));
