@@ -10,6 +10,7 @@
 //   MAX_IN_FLIGHT=8 …           the provider's calls in flight (ksc:maxInFlight; default: the client's default)
 //   BENCH_PHASES="up refresh" … only these phases, in their order (the others are reported as not measured)
 //   BENCH_OUT=bench/out-8 …     write to another folder than bench/out
+//   BENCH_IMPLS=ksc …           pulumi-ksc only, no floor (to compare settings of ours, e.g. MAX_IN_FLIGHT)
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
@@ -192,7 +193,7 @@ async function runSize(
     });
     // Floor and ours alternate phase by phase, so a slow spell of the (shared) machine hits both alike.
     for (const phase of phasesToRun()) {
-      for (const impl of ["floor", "ksc"] as Impl[]) {
+      for (const impl of implsToRun()) {
         runs[impl].phases[phase] = await runPhase(emu, stacks[impl]!, impl, resources, phase, watcher);
       }
     }
@@ -203,6 +204,11 @@ async function runSize(
     await emu.stop();
   }
   return [runs.floor, runs.ksc];
+}
+
+/** BENCH_IMPLS: "ksc" alone, or both (the default). */
+function implsToRun(): Impl[] {
+  return process.env.BENCH_IMPLS === "ksc" ? ["ksc"] : ["floor", "ksc"];
 }
 
 /** BENCH_PHASES, in the order of PHASES (all of them by default). */
