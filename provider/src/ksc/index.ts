@@ -60,7 +60,7 @@ export interface KscClientConfig {
   insecureSkipVerify?: boolean;
   /** Per-call HTTP timeout. Default 60 000 ms. */
   timeoutMs?: number;
-  /** Calls in flight at once (= connections). Default 8 (docs/configuration.md, "Calls in flight"). */
+  /** Calls in flight at once (= connections). Default 8 (docs/performance.md, "Calls in flight"). */
   maxInFlight?: number;
   retry?: { maxAttempts?: number; maxElapsedMs?: number; baseDelayMs?: number };
   /** Key names (resolved from keys.ts, possibly with a user's overrides). Default: the built-in table. */
