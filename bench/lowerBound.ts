@@ -60,10 +60,12 @@ export const LOWER_BOUND: Record<Kind, Record<Operation, Bound>> = {
   },
   NetworkAgentPolicy: {
     create: {
-      calls: 6,
+      calls: 7,
       why:
         "Policy.GetPoliciesForGroup (AddPolicy always adds: idempotent create needs the lookup) + AddPolicy + " +
-        "GetPolicyContents + SsContents.Ss_Replace + Ss_Apply + Ss_Release",
+        "GetPolicyContents + SsContents.Ss_Read + Ss_Update + Ss_Apply + Ss_Release (the section is read first: " +
+        "only variables it holds are written, and the UDP port is the first element of an array whose other " +
+        "elements stay as they are: docs/ksc-key-names.md)",
     },
     read: {
       calls: 4,
@@ -73,8 +75,10 @@ export const LOWER_BOUND: Record<Kind, Record<Operation, Bound>> = {
         "that saves nothing)",
     },
     update: {
-      calls: 4,
-      why: "a setting: GetPolicyContents + Ss_Replace + Ss_Apply + Ss_Release (an attribute alone: UpdatePolicyData, 1)",
+      calls: 5,
+      why:
+        "a setting: GetPolicyContents + Ss_Read + Ss_Update + Ss_Apply + Ss_Release (read first, as for create; " +
+        "an attribute alone: UpdatePolicyData, 1)",
     },
     delete: { calls: 1, why: "Policy.DeletePolicy" },
   },
