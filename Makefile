@@ -107,7 +107,7 @@ test-fault: build pulumi
 LATENCY_MS ?= 20
 SIZES ?= 10 100 500
 bench: build pulumi
-	LATENCY_MS="$(LATENCY_MS)" SIZES="$(SIZES)" $(if $(PUBLISH),PUBLISH=1) npx ts-node --transpile-only bench/run.ts
+	LATENCY_MS="$(LATENCY_MS)" SIZES="$(SIZES)" $(if $(MAX_IN_FLIGHT),MAX_IN_FLIGHT="$(MAX_IN_FLIGHT)") $(if $(PUBLISH),PUBLISH=1) npx ts-node --transpile-only bench/run.ts
 
 lint: build
 	npx eslint .

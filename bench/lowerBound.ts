@@ -2,7 +2,9 @@
 // #hostgroup, #the-whole-sequence) and the design's rules (idempotent create, read-modify-write of the DP
 // object). It counts the calls on the resource's own console object; looking up ids by name (devices, groups)
 // is left out because one search can serve a whole run (a constant, not per resource), and so is the login
-// (one per provider process, counted apart as sessions).
+// (one per provider process, counted apart as sessions). Objects that the estate shares are counted once
+// (issue 16): a DistributionPoint and its PushServer hold parts of one DP object, so one GetUpdateAgentInfo
+// per host and pass serves both reads.
 import { census, Kind, KINDS } from "./estate";
 
 export type Operation = "create" | "read" | "update" | "delete";
@@ -48,24 +50,36 @@ export const LOWER_BOUND: Record<Kind, Record<Operation, Bound>> = {
   },
   PushServer: {
     create: { calls: 2, why: "GetUpdateAgentInfo + ModifyUpdateAgent (read-modify-write of the DP object)" },
-    read: { calls: 1, why: "UaControl.GetUpdateAgentInfo" },
+    read: {
+      calls: 0,
+      why:
+        "none of its own: the DP object read for its DistributionPoint in the same pass holds the push-server " +
+        "settings (1, UaControl.GetUpdateAgentInfo, for a push server whose DP is not in the program)",
+    },
     update: { calls: 2, why: "GetUpdateAgentInfo + ModifyUpdateAgent" },
     delete: { calls: 2, why: "GetUpdateAgentInfo + ModifyUpdateAgent (push server off)" },
   },
   NetworkAgentPolicy: {
     create: {
-      calls: 6,
+      calls: 7,
       why:
         "Policy.GetPoliciesForGroup (AddPolicy always adds: idempotent create needs the lookup) + AddPolicy + " +
-        "GetPolicyContents + SsContents.Ss_Replace + Ss_Apply + Ss_Release",
+        "GetPolicyContents + SsContents.Ss_Read + Ss_Update + Ss_Apply + Ss_Release (the section is read first: " +
+        "only variables it holds are written, and the UDP port is the first element of an array whose other " +
+        "elements stay as they are: docs/ksc-key-names.md)",
     },
     read: {
       calls: 4,
-      why: "Policy.GetPolicyData + GetPolicyContents + SsContents.Ss_Read + Ss_Release (settings live behind a handle)",
+      why:
+        "Policy.GetPolicyData + GetPolicyContents + SsContents.Ss_Read + Ss_Release (settings live behind a handle; " +
+        "the attributes could come from one GetPoliciesForGroup per group, but a group here holds one policy, so " +
+        "that saves nothing)",
     },
     update: {
-      calls: 4,
-      why: "a setting: GetPolicyContents + Ss_Replace + Ss_Apply + Ss_Release (an attribute alone: UpdatePolicyData, 1)",
+      calls: 5,
+      why:
+        "a setting: GetPolicyContents + Ss_Read + Ss_Update + Ss_Apply + Ss_Release (read first, as for create; " +
+        "an attribute alone: UpdatePolicyData, 1)",
     },
     delete: { calls: 1, why: "Policy.DeletePolicy" },
   },

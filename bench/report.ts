@@ -145,6 +145,76 @@ function measured(results: Results, vs: SizeView[]): string[] {
   ]);
 }
 
+// The targets of issue 16 (performance at scale).
+const SCALE_N = 2000;
+const SCALE_MEMORY_BYTES = 500 * 2 ** 20;
+const SCALE_TARGETS = {
+  refresh: { ratio: 1.5, perOperation: 1.25 },
+  up: { ratio: 1.3, perOperation: 2.6 },
+} as const;
+
+/** log(y2/y1) / log(x2/x1): 1 is linear growth, 2 quadratic. */
+export function logLogSlope(x1: number, y1: number, x2: number, y2: number): number | undefined {
+  if (!(x1 > 0 && y1 > 0 && x2 > 0 && y2 > 0) || x1 === x2) return undefined;
+  return Math.log(y2 / y1) / Math.log(x2 / x1);
+}
+
+const slopeText = (x: number | undefined) => (x === undefined ? "—" : x.toFixed(2));
+
+function scaleTargets(vs: SizeView[]): string[] {
+  const out = ["## Targets (issue 16: performance at scale)", "", "| Target | Figure | |", "|---|---|---|"];
+  const atTarget = vs.find((v) => v.n === TARGET_N);
+  for (const phase of ["refresh", "up"] as const) {
+    const t = SCALE_TARGETS[phase];
+    const o = atTarget?.ours.phases[phase];
+    const f = atTarget?.floor.phases[phase];
+    const lb = atTarget && phaseLowerBound(phase, atTarget.sites);
+    const ratio = o && f ? o.seconds / f.seconds : undefined;
+    const per = o && lb?.operations ? operationCalls(o) / lb.operations : undefined;
+    const name = `${PHASE_NAMES[phase]} at N=${TARGET_N}`;
+    out.push(
+      `| ${name}: within ${t.ratio}× the floor | ${ratio === undefined ? "not measured" : `${s1(o!.seconds)} s / ${s1(f!.seconds)} s = ${r2(ratio)}×`} | ${verdict(ratio === undefined ? undefined : ratio <= t.ratio)} |`,
+      `| ${name}: at most ${t.perOperation} console calls per ${PHASE_OPERATION[phase]} | ${per === undefined ? "not measured" : `${r2(per)} (lower bound ${r2(lb!.calls / lb!.operations)})`} | ${verdict(per === undefined ? undefined : per <= t.perOperation)} |`,
+    );
+  }
+  const big = vs.find((v) => v.n === SCALE_N);
+  const peak = big
+    ? Math.max(0, ...PHASES.map((p) => big.ours.phases[p]?.processes.provider.peakRss ?? 0))
+    : 0;
+  out.push(
+    `| Provider process under 500 MB at N=${SCALE_N} | ${big ? `${MB(peak)} MB peak (VmHWM)` : `N=${SCALE_N} not measured`} | ${verdict(big ? peak < SCALE_MEMORY_BYTES : undefined)} |`,
+    "",
+  );
+  if (atTarget && big) {
+    out.push(
+      `### Growth from N=${TARGET_N} to N=${SCALE_N}`,
+      "",
+      `The slope on a log-log scale, log(figure at ${SCALE_N} ÷ figure at ${TARGET_N}) ÷ log(${SCALE_N / TARGET_N}): 1 is ` +
+        "linear growth, above 1 worse than linear. Wall time of ours and of the floor (the engine alone), the " +
+        "engine's CPU time, and the provider's peak memory.",
+      "",
+      "| Phase | Time, pulumi-ksc | Time, floor | Engine CPU, pulumi-ksc | Engine CPU, floor | Provider peak memory |",
+      "|---|---:|---:|---:|---:|---:|",
+    );
+    for (const phase of PHASES) {
+      const slope = (run: "ours" | "floor", pick: (p: PhaseResult) => number) => {
+        const a = atTarget[run].phases[phase];
+        const b = big[run].phases[phase];
+        return a && b ? logLogSlope(TARGET_N, pick(a), SCALE_N, pick(b)) : undefined;
+      };
+      const time = (p: PhaseResult) => p.seconds;
+      const engine = (p: PhaseResult) => p.processes.engine?.cpuSeconds ?? 0;
+      const mem = (p: PhaseResult) => p.processes.provider.peakRss;
+      out.push(
+        `| ${PHASE_NAMES[phase]} | ${slopeText(slope("ours", time))} | ${slopeText(slope("floor", time))} | ` +
+          `${slopeText(slope("ours", engine))} | ${slopeText(slope("floor", engine))} | ${slopeText(slope("ours", mem))} |`,
+      );
+    }
+    out.push("");
+  }
+  return out;
+}
+
 export function renderReport(results: Results): { markdown: string; chart: Buffer } {
   const vs = views(results);
   const st = results.settings;
@@ -271,6 +341,8 @@ export function renderReport(results: Results): { markdown: string; chart: Buffe
       "",
     );
   }
+
+  push(...scaleTargets(vs));
 
   // ---- time
   push(
@@ -467,8 +539,7 @@ export async function writeReport(dir: string): Promise<void> {
 }
 
 /** Copies the latest report from bench/out to bench/ (results.json formatted as prettier --check expects). */
-export async function publish(): Promise<void> {
-  const out = path.join(__dirname, "out");
+export async function publish(out = path.join(__dirname, "out")): Promise<void> {
   await writeReport(out);
   const prettier = await import("prettier");
   const options = (await prettier.resolveConfig(path.join(__dirname, "results.json"))) ?? {};

@@ -7,6 +7,10 @@
 //   SIZES="10 100 500" LATENCY_MS=20 npx ts-node --transpile-only bench/run.ts
 //   BENCH_MERGE=1 SIZES=500 …   keep the other sizes of an earlier bench/out/results.json
 //   PUBLISH=1 …                 then copy the report to bench/ (REPORT.md, results.json, chart.png: committed)
+//   MAX_IN_FLIGHT=8 …           the provider's calls in flight (ksc:maxInFlight; default: the client's default)
+//   BENCH_PHASES="up refresh" … only these phases, in their order (the others are reported as not measured)
+//   BENCH_OUT=bench/out-8 …     write to another folder than bench/out
+//   BENCH_IMPLS=ksc …           pulumi-ksc only, no floor (to compare settings of ours, e.g. MAX_IN_FLIGHT)
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
@@ -30,7 +34,7 @@ import {
 } from "./figures";
 
 const benchDir = __dirname;
-const outDir = path.join(benchDir, "out");
+const outDir = path.resolve(process.env.BENCH_OUT || path.join(benchDir, "out"));
 const logDir = path.join(outDir, "logs");
 const COMMAND_TIMEOUT_MS = 90 * 60 * 1000;
 
@@ -156,6 +160,7 @@ async function runPhase(
 async function runSize(
   n: number,
   latencyMs: number,
+  maxInFlight: number,
   watcher: ProcessWatcher,
   provenance: Provenance,
 ): Promise<SizeRun[]> {
@@ -183,11 +188,12 @@ async function runSize(
         "ksc:serverUrl": emu.url,
         "ksc:user": emu.credentials.user,
         "ksc:password": { value: emu.credentials.password, secret: true },
+        "ksc:maxInFlight": String(maxInFlight),
       },
     });
     // Floor and ours alternate phase by phase, so a slow spell of the (shared) machine hits both alike.
-    for (const phase of PHASES) {
-      for (const impl of ["floor", "ksc"] as Impl[]) {
+    for (const phase of phasesToRun()) {
+      for (const impl of implsToRun()) {
         runs[impl].phases[phase] = await runPhase(emu, stacks[impl]!, impl, resources, phase, watcher);
       }
     }
@@ -198,6 +204,20 @@ async function runSize(
     await emu.stop();
   }
   return [runs.floor, runs.ksc];
+}
+
+/** BENCH_IMPLS: "ksc" alone, or both (the default). */
+function implsToRun(): Impl[] {
+  return process.env.BENCH_IMPLS === "ksc" ? ["ksc"] : ["floor", "ksc"];
+}
+
+/** BENCH_PHASES, in the order of PHASES (all of them by default). */
+function phasesToRun(): Phase[] {
+  const asked = (process.env.BENCH_PHASES ?? "").split(/[\s,]+/).filter(Boolean);
+  const unknown = asked.filter((p) => !(PHASES as string[]).includes(p));
+  if (unknown.length)
+    throw new Error(`BENCH_PHASES: unknown phase(s) ${unknown.join(", ")}; phases: ${PHASES.join(", ")}`);
+  return asked.length ? PHASES.filter((p) => asked.includes(p)) : PHASES;
 }
 
 /** The CLI's default --parallel, as its help prints it; when the help shows none, 8, said to be a fallback. */
@@ -224,6 +244,10 @@ async function main(): Promise<void> {
   const sizes = numbers(process.env.SIZES, [10, 100, 500]);
   const latencyMs = Number(process.env.LATENCY_MS ?? 20);
   if (!(latencyMs >= 0)) throw new Error(`LATENCY_MS must be a number ≥ 0, got ${process.env.LATENCY_MS}`);
+  const maxInFlight = Number(process.env.MAX_IN_FLIGHT || DEFAULT_MAX_IN_FLIGHT);
+  if (!(Number.isInteger(maxInFlight) && maxInFlight >= 1)) {
+    throw new Error(`MAX_IN_FLIGHT must be a whole number ≥ 1, got ${process.env.MAX_IN_FLIGHT}`);
+  }
   fs.mkdirSync(logDir, { recursive: true });
   const resultsFile = path.join(outDir, "results.json");
 
@@ -246,7 +270,7 @@ async function main(): Promise<void> {
     settings: {
       latencyMs,
       sizes: [],
-      callsInFlight: DEFAULT_MAX_IN_FLIGHT,
+      callsInFlight: maxInFlight,
       ...parallel,
       devicesPerSite: DEVICES_PER_SITE,
     },
@@ -260,6 +284,11 @@ async function main(): Promise<void> {
         `BENCH_MERGE: ${resultsFile} was measured with ${earlier.settings.latencyMs} ms per call`,
       );
     }
+    if (earlier.settings.callsInFlight !== maxInFlight) {
+      throw new Error(
+        `BENCH_MERGE: ${resultsFile} was measured with ${earlier.settings.callsInFlight} calls in flight`,
+      );
+    }
     // The sizes not measured again keep their own date, machine and commit.
     results.runs = keptRuns(
       earlier,
@@ -269,7 +298,7 @@ async function main(): Promise<void> {
 
   const watcher = new ProcessWatcher();
   for (const n of sizes) {
-    results.runs.push(...(await runSize(n, latencyMs, watcher, provenance)));
+    results.runs.push(...(await runSize(n, latencyMs, maxInFlight, watcher, provenance)));
     results.runs.sort((a, b) => a.n - b.n || a.impl.localeCompare(b.impl));
     results.settings.sizes = [...new Set(results.runs.map((r) => r.n))];
     fs.writeFileSync(resultsFile, JSON.stringify(results, null, 2) + "\n");
@@ -279,7 +308,7 @@ async function main(): Promise<void> {
     `results: ${path.relative(repoRoot, resultsFile)}; report: ${path.relative(repoRoot, path.join(outDir, "REPORT.md"))}`,
   );
   if (process.env.PUBLISH === "1") {
-    await publish();
+    await publish(outDir);
     log("published: bench/REPORT.md, bench/results.json, bench/chart.png");
   }
 }

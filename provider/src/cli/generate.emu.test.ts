@@ -20,6 +20,7 @@ import type {
   PushServerCheckedInputs,
 } from "../resources/schema.generated";
 import { EXIT } from "./exitCodes";
+import { FAST_START_TYPESCRIPT } from "./generate";
 import { main } from "./main";
 import { recordingIo } from "../../../test/support/cli/io";
 import { RawKsc, WRITE_METHOD, long, policyValue } from "../../../test/support/raw-ksc";
@@ -153,6 +154,7 @@ test("generate writes a program for the DPs serving the groups, their push serve
   expect(JSON.parse(fs.readFileSync(path.join(out, "package.json"), "utf8")).dependencies).toEqual({
     "@pulumi/pulumi": "3.248.0",
     "pulumi-ksc": "file:../../provider",
+    typescript: FAST_START_TYPESCRIPT,
   });
 
   // Refuses to overwrite without --force.

@@ -4,6 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import {
   Estate,
+  FAST_START_TYPESCRIPT,
   RenderOptions,
   bundlePackage,
   bundledSpec,
@@ -122,6 +123,22 @@ test("the project files: Pulumi.yaml, package.json with pulumi-ksc and @pulumi/p
     dependencies: { "@pulumi/pulumi": "3.248.0", "pulumi-ksc": "file:pulumi-ksc-0.1.0.tgz" },
   });
   expect(JSON.parse(p.files["tsconfig.json"]).files).toEqual(["index.ts"]);
+});
+
+test("the program starts without type checking (tsconfig.pulumi.json, noCheck), and `npm run check` type-checks it", () => {
+  const p = renderProgram(estate(), options);
+  expect(p.files["Pulumi.yaml"]).toContain("\n    typescript: true\n");
+  expect(p.files["Pulumi.yaml"]).toMatch(/\n {4}tsconfig: tsconfig\.pulumi\.json\n/);
+  expect(JSON.parse(p.files["tsconfig.pulumi.json"])).toEqual({
+    extends: "./tsconfig.json",
+    compilerOptions: { noCheck: true },
+  });
+  const pkg = JSON.parse(p.files["package.json"]) as {
+    scripts: Record<string, string>;
+    dependencies: Record<string, string>;
+  };
+  expect(pkg.scripts.check).toBe("tsc --noEmit");
+  expect(pkg.dependencies.typescript).toBe(FAST_START_TYPESCRIPT);
 });
 
 test("package.json names the @pulumi/pulumi this package runs with, exactly, and this package's version", () => {

@@ -79,7 +79,7 @@ export interface KscClientConfig {
   insecureSkipVerify?: boolean;
   /** Per-call HTTP timeout. Default 60 000 ms. */
   timeoutMs?: number;
-  /** Calls in flight at once (= connections). Default 4. */
+  /** Calls in flight at once (= connections). Default 8 (docs/performance.md, "Calls in flight"). */
   maxInFlight?: number;
   retry?: { maxAttempts?: number; maxElapsedMs?: number; baseDelayMs?: number };
   /** Key names (resolved from keys.ts, possibly with a user's overrides). Default: the built-in table. */
@@ -91,7 +91,7 @@ export interface KscClientConfig {
 }
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
-export const DEFAULT_MAX_IN_FLIGHT = 4;
+export const DEFAULT_MAX_IN_FLIGHT = 8;
 
 /** The client as created: the KscClient interface plus the raw call and a few diagnostics. */
 export interface KscClientHandle extends KscClient {

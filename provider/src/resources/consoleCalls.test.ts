@@ -216,6 +216,26 @@ describe("creates and updates write, and do not read back", () => {
     expect(outs.scope.groups.map((g) => g.id)).toEqual([GROUPS.milan]);
   });
 
+  test("a push server turned on: read and write the DP; keep-connection is on with it, not asked for", async () => {
+    await dp.create(ctx, dpInputs({ hostId: MILAN_DP, scopeGroups: [GROUPS.milan] }));
+    let outs;
+    const calls = await callsOf(
+      async () => ({ outs } = await ps.create(ctx, psInputs({ hostId: MILAN_DP }))),
+    );
+    expect(calls).toEqual(["UaControl.GetUpdateAgentInfo", "UaControl.ModifyUpdateAgent"]);
+    expect(outs!.keepConnection).toBe(true);
+    expect(ksc.keepsConnection(MILAN_DP)).toBe(true); // as the console has it
+  });
+
+  test("a push server that already ran, taken over: its device's flag is asked for (someone may have set it)", async () => {
+    await setUpPushServer();
+    const news = psInputs({ hostId: MILAN_DP, port: 14295, adopt: true });
+    let outs;
+    const calls = await callsOf(async () => ({ outs } = await ps.create(ksc.context(), news)));
+    expect(calls).toContain("HostGroup.GetHostInfo");
+    expect(outs!.keepConnection).toBe(ksc.keepsConnection(MILAN_DP));
+  });
+
   test("a push server whose port changes: read and write the DP, its device's flag stands", async () => {
     const { outs: psOuts } = await setUpPushServer();
     const calls = await callsOf(() =>

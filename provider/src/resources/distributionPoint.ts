@@ -41,7 +41,15 @@ import {
   settingsOf,
   withDeclared,
 } from "./distributionPointHelpers";
-import { dpPortClash, mayBeDp, noteRegisteredDp, readDp, writeDp } from "./dpObject";
+import {
+  dpPortClash,
+  dropSharedDpRead,
+  mayBeDp,
+  noteRegisteredDp,
+  readDp,
+  sharedDpRead,
+  writeDp,
+} from "./dpObject";
 import { GroupInfo, GroupRef, normalGroupRef } from "./groups";
 import { duplicateReason } from "./state";
 import type {
@@ -311,7 +319,10 @@ export async function create(ctx: ResourceContext, inputs: Inputs): Promise<{ id
     const registered = await createConfirmed(
       what,
       async () => {
-        await ctx.client.uaControl.registerUpdateAgent(info);
+        dropSharedDpRead(ctx, device.hostId);
+        await ctx.client.uaControl
+          .registerUpdateAgent(info)
+          .finally(() => dropSharedDpRead(ctx, device.hostId));
         return { info, ours: true };
       },
       async () => {
@@ -400,7 +411,7 @@ export async function read(
   id: string,
   props: Partial<Outputs>,
 ): Promise<{ id: string; props?: Outputs; inputs?: Inputs }> {
-  const info = await readDp(ctx, id);
+  const info = await sharedDpRead(ctx, id, "DistributionPoint");
   if (!info) return { id: "" }; // no longer a DP: dropped from the state
   const carried = {
     deviceName: props.deviceName,
@@ -448,7 +459,10 @@ async function remove(ctx: ResourceContext, id: string, props: Partial<Outputs>)
   await ctx.state.dpHostLock.run(id, () =>
     deleteConfirmed(
       `removing the distribution point ${props.displayName ?? id} (hostId ${quote(id)})`,
-      () => ctx.client.uaControl.unregisterUpdateAgent(id),
+      () => {
+        dropSharedDpRead(ctx, id);
+        return ctx.client.uaControl.unregisterUpdateAgent(id).finally(() => dropSharedDpRead(ctx, id));
+      },
       async () => (await readDp(ctx, id)) !== undefined,
     ),
   );

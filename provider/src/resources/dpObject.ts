@@ -18,6 +18,69 @@ export async function readDp(ctx: ResourceContext, hostId: string): Promise<DpOb
   }
 }
 
+/** Who takes a shared read of a DP object: the two resources that hold parts of it, and the PushServer's check. */
+export type DpReader = "DistributionPoint" | "PushServer" | "check";
+
+interface SharedDpRead {
+  read: Promise<DpObject | undefined>;
+  takenBy: Set<DpReader>;
+}
+
+/** The DP object reads this process shares, by host id (see sharedDpRead). */
+const sharedDpReads = (ctx: ResourceContext) =>
+  ctx.state.processState("shared DP reads", () => new Map<string, SharedDpRead>());
+
+/** When a shared read may serve a reader, and when it is spent (dropped). */
+export interface DpReadSharing {
+  serves(takenBy: ReadonlySet<DpReader>, reader: DpReader): boolean;
+  spent(takenBy: ReadonlySet<DpReader>): boolean;
+}
+
+/** Within one pass: a reader takes a read once; both resources took it, it is gone. */
+export const PER_PASS: DpReadSharing = {
+  serves: (takenBy, reader) => !takenBy.has(reader),
+  spent: (takenBy) => takenBy.has("DistributionPoint") && takenBy.has("PushServer"),
+};
+
+/** The process's sharing rule: PER_PASS (a test may set another one first, to show what it guards). */
+export const DP_READ_SHARING = "DP read sharing";
+
+/**
+ * The DP object of a host for a read-only use (refresh, a check), shared with the other reader of the same object
+ * within one pass: a DistributionPoint and its PushServer hold parts of one object, so a refresh reads it once for
+ * both. A read is shared only within the pass it serves: it is dropped once both resources took it, and when a
+ * reader asks a second time (its next pass: a process reads each resource once per pass), it reads afresh and its
+ * new read is the one shared. A write to the host drops it too, and writers never use it (they read under the
+ * host's lock with readDp). So a change made in the console shows at the next pass at the latest, never hidden by
+ * an older read (docs/performance.md).
+ */
+export function sharedDpRead(
+  ctx: ResourceContext,
+  hostId: string,
+  reader: DpReader,
+): Promise<DpObject | undefined> {
+  const rule = ctx.state.processState<DpReadSharing>(DP_READ_SHARING, () => PER_PASS);
+  const reads = sharedDpReads(ctx);
+  let shared = reads.get(hostId);
+  if (!shared || !rule.serves(shared.takenBy, reader)) {
+    const read = readDp(ctx, hostId);
+    const fresh: SharedDpRead = { read, takenBy: new Set() };
+    read.catch(() => {
+      if (reads.get(hostId) === fresh) reads.delete(hostId); // a failed read is not shared: the next reader tries
+    });
+    reads.set(hostId, fresh);
+    shared = fresh;
+  }
+  shared.takenBy.add(reader);
+  if (rule.spent(shared.takenBy)) reads.delete(hostId);
+  return shared.read;
+}
+
+/** Forget the shared read of a host (around a write to it: ModifyUpdateAgent, RegisterUpdateAgent, UnregisterUpdateAgent). */
+export function dropSharedDpRead(ctx: ResourceContext, hostId: string): void {
+  sharedDpReads(ctx).delete(hostId);
+}
+
 /**
  * Whether the host may be a distribution point: false only when it was not one in the list of DPs taken once per
  * provider process (GetUpdateAgentsList), and this process did not register it since. The checks and creates of
@@ -53,13 +116,18 @@ export function noteRegisteredDp(ctx: ResourceContext, hostId: string, dp: DpObj
 export async function dpForCheck(ctx: ResourceContext, hostId: string): Promise<DpObject | undefined> {
   const mine = registeredDps(ctx).get(hostId);
   if (mine) return mine;
-  return (await mayBeDp(ctx, hostId)) ? readDp(ctx, hostId) : undefined;
+  return (await mayBeDp(ctx, hostId)) ? sharedDpRead(ctx, hostId, "check") : undefined;
 }
 
 /** Write back a full DP object, as changed by the caller in its own fields. Call with the host's lock held. */
 export async function writeDp(ctx: ResourceContext, hostId: string, next: DpObject): Promise<DpObject> {
   const written = next.withHostId(hostId);
-  await ctx.client.uaControl.modifyUpdateAgent(written);
+  dropSharedDpRead(ctx, hostId);
+  try {
+    await ctx.client.uaControl.modifyUpdateAgent(written);
+  } finally {
+    dropSharedDpRead(ctx, hostId); // a read shared while the write ran may be older than it
+  }
   return written;
 }
 

@@ -123,7 +123,7 @@ export async function verify(
   }
   if (!group) return [];
   if (!isNewResource(olds) || news.adopt || containsUnknown(news)) return [];
-  const existing = await findByName(ctx, group.id, news.name);
+  const existing = await findByNameForCreate(ctx, group.id, news.name);
   if (existing.length > 1) return [{ property: "name", reason: severalMessage(existing, group) }];
   if (existing.length === 1) {
     const differences = differencesFrom(news, existing[0], await readSettings(ctx, existing[0].id));
@@ -159,6 +159,50 @@ async function findByName(ctx: ResourceContext, groupId: number, name: string): 
       p.version === na.version &&
       p.displayName === name,
   );
+}
+
+/** The policy listings of a group taken by a check, for the create of the same process (findByNameForCreate). */
+const checkedListings = (ctx: ResourceContext) =>
+  ctx.state.processState("policy listings for create", () => new Map<string, Promise<PolicyRecord[]>>());
+
+const listingKey = (groupId: number, name: string) => `${groupId}\u0000${name}`;
+
+/**
+ * findByName for a new policy: the check of a new declaration lists the group's policies, and the create of the
+ * same provider process takes that listing instead of asking again, once. That keeps create idempotent: every
+ * policy made before this process started (an earlier run's AddPolicy whose reply was lost among them) is in the
+ * listing; within the process, only this resource makes a policy of this name on this group (the check refuses a
+ * second declaration), and any AddPolicy or DeletePolicy of this process on the group drops its listings
+ * (forgetGroupListings). Someone else adding the same policy in the console between the check and the create is
+ * the race that the documented API has in any case (AddPolicy always adds); the next check names both policies.
+ * Used without a check (adopt, a retry, another process), it lists the group afresh.
+ */
+async function findByNameForCreate(
+  ctx: ResourceContext,
+  groupId: number,
+  name: string,
+  use: "check" | "create" = "check",
+): Promise<PolicyRecord[]> {
+  const listings = checkedListings(ctx);
+  const key = listingKey(groupId, name);
+  if (use === "create") {
+    const listed = listings.get(key);
+    listings.delete(key);
+    if (listed) return listed.catch(() => findByName(ctx, groupId, name));
+    return findByName(ctx, groupId, name);
+  }
+  const listing = findByName(ctx, groupId, name);
+  listings.set(key, listing);
+  listing.catch(() => {
+    if (listings.get(key) === listing) listings.delete(key);
+  });
+  return listing;
+}
+
+/** Drop the check's listings of a group (this process wrote a policy on it). */
+function forgetGroupListings(ctx: ResourceContext, groupId: number): void {
+  const listings = checkedListings(ctx);
+  for (const key of [...listings.keys()]) if (key.startsWith(`${groupId}\u0000`)) listings.delete(key);
 }
 
 function readSettings(ctx: ResourceContext, policyId: number): Promise<Settings> {
@@ -277,7 +321,7 @@ async function policyData(ctx: ResourceContext, id: number): Promise<PolicyRecor
 export async function create(ctx: ResourceContext, inputs: Inputs): Promise<{ id: string; outs: Outputs }> {
   const group = await ctx.groups.resolve(inputs.group, "group");
   const na = ctx.client.networkAgent.product;
-  const existing = await findByName(ctx, group.id, inputs.name);
+  const existing = await findByNameForCreate(ctx, group.id, inputs.name, "create");
   if (existing.length > 1) throw new InputError("name", severalMessage(existing, group));
   let id: number;
   let adopted = false;
@@ -310,14 +354,16 @@ export async function create(ctx: ResourceContext, inputs: Inputs): Promise<{ id
     // after a transient failure, adding it again is safe.
     id = await createConfirmed(
       what,
-      () =>
-        ctx.client.policy.addPolicy({
+      () => {
+        forgetGroupListings(ctx, group.id);
+        return ctx.client.policy.addPolicy({
           displayName: inputs.name,
           ...recordAttributes(inputs),
           product: na.product,
           version: na.version,
           groupId: group.id,
-        }),
+        });
+      },
       async () => {
         const now = await findByName(ctx, group.id, inputs.name);
         if (now.length > 1) throw new Error("several policies of that name");
@@ -450,6 +496,7 @@ function recordFrom(
 
 async function remove(ctx: ResourceContext, id: string, props: Partial<Outputs>): Promise<void> {
   const pid = policyId(id);
+  if (props.groupId !== undefined) forgetGroupListings(ctx, props.groupId);
   await deleteConfirmed(
     `deleting the Network Agent ${describePolicy(pid, props.name)}`,
     () => ctx.client.policy.deletePolicy(pid),

@@ -18,7 +18,15 @@ import {
   unchangedDeclaration,
 } from "./common";
 import { deviceById, deviceConnection } from "./devices";
-import { PushSettings, dpForCheck, pushPortClash, readDp, requirePushKeys, writeDp } from "./dpObject";
+import {
+  PushSettings,
+  dpForCheck,
+  pushPortClash,
+  readDp,
+  requirePushKeys,
+  sharedDpRead,
+  writeDp,
+} from "./dpObject";
 import type { PushServerCheckedInputs as Inputs, PushServerOutputs as Outputs } from "./schema.generated";
 import type { ResourceKind } from "./schemaTypes";
 import { ResourceProvider, diffResult } from "./provider";
@@ -193,9 +201,17 @@ function outputsOf(
   return out;
 }
 
+/**
+ * The device's keep-connection flag once this resource turned a push server on: KSC turns "Do not disconnect from
+ * the Administration Server" on with the push server (docs/push-server.md), so it is not asked for (one call per
+ * push server saved; `pulumi refresh` reads it). A push server that ran already (matched, or taken over) leaves
+ * the flag as someone set it: that one is asked for.
+ */
+const KEPT_BY_PUSH_SERVER = { keepConnection: true } as const;
+
 export async function create(ctx: ResourceContext, inputs: Inputs): Promise<{ id: string; outs: Outputs }> {
   const hostId = inputs.hostId;
-  const { info, adopted } = await ctx.state.dpHostLock.run(hostId, async () => {
+  const { info, adopted, turnedOn } = await ctx.state.dpHostLock.run(hostId, async () => {
     const current = await readDp(ctx, hostId);
     if (!current) throw await notADp(ctx, hostId);
     requirePushKeys(current);
@@ -207,7 +223,7 @@ export async function create(ctx: ResourceContext, inputs: Inputs): Promise<{ id
       // Running exactly as declared: this resource's own write from a run whose result was lost, or a push
       // server set up by hand the same way. Either way the declaration holds.
       ctx.log("info", `the push server on ${where} already runs as declared; managing it`);
-      return { info: current, adopted: true };
+      return { info: current, adopted: true, turnedOn: false };
     }
     if (push.enabled && !inputs.adopt) throw new InputError("hostId", alreadyRunningMessage(where, push));
     const written = await writeDp(ctx, hostId, withPush(current, inputs)).catch(async (err) => {
@@ -217,11 +233,10 @@ export async function create(ctx: ResourceContext, inputs: Inputs): Promise<{ id
       throw doing(`enabling the push server on ${where}`, err);
     });
     if (push.enabled) ctx.log("info", `took over the push server running on ${where} (adopt: true)`);
-    return { info: written, adopted: push.enabled };
+    return { info: written, adopted: push.enabled, turnedOn: !push.enabled };
   });
-  // KSC turns the device's keep-connection on with the push server: asked now, not from an older list.
   const carried = { adopt: inputs.adopt, adopted };
-  const connection = await deviceConnection(ctx, hostId, true);
+  const connection = turnedOn ? KEPT_BY_PUSH_SERVER : await deviceConnection(ctx, hostId, true);
   const outs = outputsOf(hostId, info, carried, connection);
   ctx.log("info", outs.firewallNote);
   return { id: hostId, outs };
@@ -232,7 +247,7 @@ export async function read(
   id: string,
   props: Partial<Outputs>,
 ): Promise<{ id: string; props?: Outputs; inputs?: Inputs }> {
-  const info = await readDp(ctx, id);
+  const info = await sharedDpRead(ctx, id, "PushServer");
   if (!info) return { id: "" }; // the DP is gone, and its push-server settings with it: the resource no longer exists
   const carried = { adopt: props.adopt, adopted: props.adopted ?? false };
   const outs = outputsOf(id, info, carried, await deviceConnection(ctx, id, false));
@@ -265,10 +280,10 @@ export async function update(
     return { info: written, wasRunning: current.pushServer.enabled };
   });
   // A push server that kept running (a new port or address) leaves the device's keep-connection as it was;
-  // one turned on again (it was off in the console) may have changed it.
+  // one turned on again (it was off in the console) turned it on.
   const connection = wasRunning
     ? { displayName: olds.displayName, keepConnection: olds.keepConnection }
-    : await deviceConnection(ctx, id, true);
+    : KEPT_BY_PUSH_SERVER;
   const outs = outputsOf(id, info, { adopt: news.adopt, adopted: olds.adopted ?? false }, connection);
   // The port to open is said whenever the push server starts listening somewhere new: on create, on a new port, and
   // when it is turned on again after it was turned off in the console.

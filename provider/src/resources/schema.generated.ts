@@ -97,7 +97,7 @@ export const PACKAGE_SCHEMA: PackageSchema = {
       maxInFlight: {
         type: "integer",
         description:
-          "Most Open API calls the provider runs at the same time (one connection each). Default: 4.",
+          "Most Open API calls the provider runs at the same time (one connection each). Default: 8, the engine's own parallelism (docs/performance.md, Calls in flight).",
         defaultInfo: { environment: ["KSC_MAX_IN_FLIGHT"] },
         language: { "ksc-validation": { minimum: 1, maximum: 64 } },
       },
