@@ -1,4 +1,12 @@
-import { changesJson, diffJson, diffSnapshots, flatten, pathText, renderChanges } from "./diff";
+import {
+  changesJson,
+  diffJson,
+  diffSnapshots,
+  flatten,
+  pathText,
+  renderChanges,
+  withoutClockChanges,
+} from "./diff";
 import { makeStyle } from "./output";
 import { Snapshot, SNAPSHOT_KIND } from "./snapshot";
 
@@ -121,4 +129,18 @@ describe("snapshots", () => {
     });
     expect(pathText(["policies", "1", "sections", "86", "Key"])).toBe("policies.1.sections.86.Key");
   });
+});
+
+test("a host's clock attributes moving is not a change (the guided probe's steps)", () => {
+  const host = (lastVisible: string, keep: boolean) => ({
+    h1: { KLHST_WKS_LAST_VISIBLE: { type: "datetime", value: lastVisible }, KLHST_WKS_KEEP_CONNECTION: keep },
+  });
+  const a = snapshot({ hosts: host("2024-01-01T00:00:00Z", false) } as Partial<Snapshot["data"]>);
+  const b = snapshot({ hosts: host("2024-01-01T00:00:07Z", false) } as Partial<Snapshot["data"]>);
+  const c = snapshot({ hosts: host("2024-01-01T00:00:07Z", true) } as Partial<Snapshot["data"]>);
+  expect(diffSnapshots(a, b)).toHaveLength(1);
+  expect(withoutClockChanges(diffSnapshots(a, b))).toEqual([]);
+  expect(withoutClockChanges(diffSnapshots(a, c)).map((x) => pathText(x.path))).toEqual([
+    "hosts.h1.KLHST_WKS_KEEP_CONNECTION",
+  ]);
 });

@@ -81,6 +81,19 @@ export function diffSnapshots(a: Snapshot, b: Snapshot): Change[] {
   return diffJson(a.data as unknown as Json, b.data as unknown as Json);
 }
 
+/** Host attributes the server moves by itself as time passes (when it last saw the device, its last update of the
+ *  device's data, the Network Agent's last connection): a clock, never a change an administrator made. */
+export const CLOCK_ATTRIBUTES: ReadonlySet<string> = new Set([
+  "KLHST_WKS_LAST_VISIBLE",
+  "KLHST_WKS_LAST_INFOUDATE",
+  "KLHST_WKS_LAST_NAGENT_CONNECTED",
+]);
+
+/** The changes without those of a host's clock attributes (CLOCK_ATTRIBUTES). */
+export function withoutClockChanges(changes: Change[]): Change[] {
+  return changes.filter((c) => !(c.path[0] === "hosts" && CLOCK_ATTRIBUTES.has(c.path[c.path.length - 1])));
+}
+
 /** A path as people read it: dot-separated, with odd segments in brackets and quotes. */
 export function pathText(path: Path): string {
   return path

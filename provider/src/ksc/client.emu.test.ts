@@ -5,6 +5,7 @@ import axios from "axios";
 import { startEmulator } from "ksc-emulator";
 import {
   createClient,
+  DEFAULT_MAX_IN_FLIGHT,
   eq,
   isNotFound,
   KscAuthError,
@@ -258,7 +259,7 @@ describe("over HTTP", () => {
       expect(c.calls["Session.StartSession"]).toBe(1);
       expect(c.calls["HostGroup.GroupIdGroups"]).toBe(150);
       expect(c.calls["UaControl.GetUpdateAgentsList"]).toBe(150);
-      expect(ksc.stats().peakInFlight).toBeLessThanOrEqual(4);
+      expect(ksc.stats().peakInFlight).toBeLessThanOrEqual(DEFAULT_MAX_IN_FLIGHT);
     } finally {
       await ksc.close();
     }
