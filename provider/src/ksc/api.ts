@@ -66,10 +66,6 @@ export type HostFilter =
   | { op: "not"; clause: HostFilter };
 
 export interface SessionApi {
-  /** Ensure a session exists (logs in once); normally implicit on first call. */
-  ensure(): Promise<void>;
-  ping(): Promise<void>;
-  createToken(): Promise<string>;
   /** End the session if one is open (idempotent). */
   end(): Promise<void>;
 }
@@ -90,10 +86,6 @@ export interface UaControlApi {
 
 export interface HostGroupApi {
   groupIdGroups(): Promise<number>;
-  groupIdUnassigned(): Promise<number>;
-  getGroupId(parentId: number, name: string): Promise<number>;
-  getSubgroups(groupId: number, depth: number): Promise<KscParams[]>;
-  addGroup(name: string, parentId: number): Promise<number>;
   /** FindHosts + ChunkAccessor paging + Release, as one call. */
   findHosts(filter: HostFilter, fields: string[]): Promise<HostRecord[]>;
   findGroups(filter: HostFilter, fields?: string[]): Promise<GroupRecord[]>;
@@ -106,7 +98,6 @@ export interface PolicyApi {
   updatePolicyData(policyId: number, change: PolicyDataChange): Promise<void>;
   deletePolicy(policyId: number): Promise<void>;
   getPoliciesForGroup(groupId: number): Promise<PolicyRecord[]>;
-  getEffectivePoliciesForGroup(groupId: number): Promise<PolicyRecord[]>;
   /** Opens an SsContents handle for the policy's current revision. Release it with ssContents.release. */
   getPolicyContents(policyId: number, lifetimeMs?: number): Promise<string>;
 }

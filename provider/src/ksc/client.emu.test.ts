@@ -209,7 +209,7 @@ describe("over HTTP", () => {
       // 11. end the session: the next call logs in again
       await ksc.session.end();
       expect(ksc.stats().sessionOpen).toBe(false);
-      await ksc.session.ping();
+      await ksc.hostGroup.groupIdGroups();
       expect(ksc.stats().loginAttempts).toBe(2);
       const c = await counters(emu);
       expect(c.calls["Session.EndSession"]).toBe(1);

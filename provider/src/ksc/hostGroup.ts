@@ -4,7 +4,7 @@
 // they expire.
 import { GroupRecord, HostFilter, HostGroupApi, HostRecord, KscParams } from "./api";
 import { asArray, asNumber, asParams, asString, optNumber, optString } from "./codec";
-import { Caller, IDEMPOTENT_WRITE, READ, WRITE } from "./caller";
+import { Caller, IDEMPOTENT_WRITE, READ } from "./caller";
 import { isNotFound } from "./errors";
 import { renderFilter } from "./filter";
 import { KeyNames } from "./keys";
@@ -27,30 +27,6 @@ export class HostGroupClient implements HostGroupApi {
 
   async groupIdGroups(): Promise<number> {
     return this.number("HostGroup.GroupIdGroups");
-  }
-
-  async groupIdUnassigned(): Promise<number> {
-    return this.number("HostGroup.GroupIdUnassigned");
-  }
-
-  async groupIdSuper(): Promise<number> {
-    return this.number("HostGroup.GroupIdSuper");
-  }
-
-  async getGroupId(parentId: number, name: string): Promise<number> {
-    return this.number("HostGroup.GetGroupId", { nParent: parentId, strName: name });
-  }
-
-  async getSubgroups(groupId: number, depth: number): Promise<KscParams[]> {
-    const m = "HostGroup.GetSubgroups";
-    const r = await this.c.call(m, { nGroupId: groupId, nDepth: depth }, READ);
-    return asArray(r.PxgRetVal, `${m} PxgRetVal`).map((e, i) => asParams(e, `${m} PxgRetVal[${i}]`));
-  }
-
-  /** Always creates a group (no name uniqueness): not repeated on transient failures. */
-  async addGroup(name: string, parentId: number): Promise<number> {
-    const g = this.keys.group;
-    return this.number("HostGroup.AddGroup", { pInfo: { [g.name]: name, [g.parentId]: parentId } }, WRITE);
   }
 
   async findHosts(filter: HostFilter, fields: string[]): Promise<HostRecord[]> {

@@ -135,7 +135,7 @@ export function createClient(config: KscClientConfig): KscClientHandle {
   const hostGroup = new HostGroupClient(caller, keys, logger);
   const policySettings = new PolicySettingsClient(policy, ssContents, logger);
   return {
-    session: new SessionClient(conn.session, caller, conn.redactor),
+    session: new SessionClient(conn.session),
     uaControl: new UaControlClient(caller, keys),
     hostGroup,
     inventory: new Inventory(hostGroup, keys),

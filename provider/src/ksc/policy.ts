@@ -60,10 +60,6 @@ export class PolicyClient implements PolicyApi {
     return this.list("Policy.GetPoliciesForGroup", groupId);
   }
 
-  async getEffectivePoliciesForGroup(groupId: number): Promise<PolicyRecord[]> {
-    return this.list("Policy.GetEffectivePoliciesForGroup", groupId);
-  }
-
   /** Opens an SsContents handle (current revision). A repeat on failure may leave a handle that expires by itself. */
   async getPolicyContents(policyId: number, lifetimeMs = 0): Promise<string> {
     const m = "Policy.GetPolicyContents";

@@ -8,7 +8,6 @@
 //  - Session.EndSession on end()/close().
 // The password, tokens and session ids never appear in logs or messages (the Redactor strips them as well).
 import { SessionApi } from "./api";
-import type { Caller } from "./caller";
 import { asString } from "./codec";
 import { isTransient, KscAuthError, KscClientError, KscError, KscProtocolError, Redactor } from "./errors";
 import { interpretReply } from "./reply";
@@ -210,32 +209,7 @@ export class SessionManager {
 
 /** The `Session` class of the Open API. */
 export class SessionClient implements SessionApi {
-  constructor(
-    private readonly manager: SessionManager,
-    private readonly c: Caller,
-    private readonly redactor: Redactor,
-  ) {}
-
-  async ensure(): Promise<void> {
-    await this.manager.current();
-  }
-
-  async ping(): Promise<void> {
-    await this.c.call("Session.Ping", {}, { idempotent: true });
-  }
-
-  /** A one-time KSCT logon token (short-lived). It is a secret: it is redacted from every message. */
-  async createToken(): Promise<string> {
-    const r = await this.c.call("Session.CreateToken", {}, { idempotent: true });
-    const token = r.PxgRetVal;
-    if (typeof token !== "string") {
-      throw new KscProtocolError("Session.CreateToken: the answer has no token (PxgRetVal)", {
-        method: "Session.CreateToken",
-      });
-    }
-    this.redactor.add(token);
-    return token;
-  }
+  constructor(private readonly manager: SessionManager) {}
 
   end(): Promise<void> {
     return this.manager.end();
