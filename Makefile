@@ -104,10 +104,13 @@ test-fault: build pulumi
 # Benchmark (bench/README.md): estates of SIZES resources against the emulator with LATENCY_MS per console call,
 # beside the floor (no-op resources). Writes bench/out/ (results.json, REPORT.md, chart.png); PUBLISH=1 also copies
 # them to bench/ (committed); BENCH_MERGE=1 keeps the other sizes of an earlier bench/out/results.json.
+# NATIVE=100 then also measures the native plugin against the dynamic provider at N=100 (bench/native.ts: state
+# bytes per resource, plugin start-up; bench/out/native.json).
 LATENCY_MS ?= 20
 SIZES ?= 10 100 500
 bench: build pulumi
 	LATENCY_MS="$(LATENCY_MS)" SIZES="$(SIZES)" $(if $(MAX_IN_FLIGHT),MAX_IN_FLIGHT="$(MAX_IN_FLIGHT)") $(if $(PUBLISH),PUBLISH=1) npx ts-node --transpile-only bench/run.ts
+	$(if $(NATIVE),N="$(NATIVE)" npx ts-node --transpile-only bench/native.ts)
 
 lint: build
 	npx eslint .
