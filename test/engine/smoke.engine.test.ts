@@ -40,7 +40,7 @@ describe("engine smoke test: one dynamic resource through up, preview, update an
     const preview = await theStack().previewJson();
     const greeting = preview.steps.find((s) => s.urn.endsWith("::greeting"));
     // A dynamic provider's diff says only "changed" (no detailed diff,
-    // docs/pulumi-notes.md#dynamic-resources-in-the-cli); the step carries the old and new inputs.
+    // docs/pulumi-behaviour.md#dynamic-resources-in-the-cli); the step carries the old and new inputs.
     expect(greeting).toMatchObject({
       op: "update",
       oldState: { inputs: { message: "hello" } },

@@ -8,7 +8,7 @@ import { startEmulator, type RunningEmulator } from "ksc-emulator";
 import type { ConfigValue, PreviewJson, PulumiResult, StateResource, TestStack } from "../../tools/engine";
 import { RawKsc } from "./raw-ksc";
 
-/** Budget of one resource's serialized provider (`__provider`), docs/pulumi-notes.md#serialized-provider. */
+/** Budget of one resource's serialized provider (`__provider`), docs/pulumi-behaviour.md#serialized-provider. */
 export const PROVIDER_SIZE_BUDGET = 2048;
 
 export interface Console {
@@ -69,7 +69,7 @@ function findOutsideSecrets(v: unknown, match: (s: string) => boolean, at = "$")
  * property that looks like a credential; each resource's serialized provider is plain text under its budget.
  * Decrypted (`--show-secrets`), the password may appear only as a secret value: the engine hands the stack
  * configuration to the dynamic-provider plugin as the default provider's inputs and keeps them, encrypted
- * (docs/pulumi-notes.md#provider-host).
+ * (docs/pulumi-behaviour.md#provider-host).
  */
 export async function expectStateHoldsNoCredentials(stack: TestStack, emu: RunningEmulator): Promise<void> {
   const password = emu.credentials.password;

@@ -1,7 +1,7 @@
 // The dynamic providers as the engine stores them: serialized into every resource's state (`__provider`) and run
 // in the provider process. Each method only requires its resource's provider methods by package name at run
 // time (./dp, ./ps, ./nap → ./impl), so the serialized text stays under 2 KB and holds no client, configuration
-// or credential (docs/pulumi-notes.md#serialized-provider). Object literals of one-line arrows: every
+// or credential (docs/pulumi-behaviour.md#serialized-provider). Object literals of one-line arrows: every
 // serialized function costs ~190 bytes of wrapper, so nothing else may be captured. Do not import anything
 // here at run time.
 import type * as pulumi from "@pulumi/pulumi";

@@ -1,6 +1,6 @@
 // A minimal stand-in for the `pulumi-language-nodejs` plugin, served in-process on 127.0.0.1 and handed
 // to the CLI with `--client=<address>` (the Automation API's inline-program path,
-// docs/pulumi-notes.md#language-runtime).
+// docs/pulumi-behaviour.md#language-runtime).
 //
 // Unlike the Automation API's own LanguageServer (which calls a function inside its own process), each
 // Run starts a fresh `node @pulumi/pulumi/cmd/run` child, with the same arguments and environment the
@@ -278,7 +278,7 @@ export async function startLanguageRuntime(): Promise<LanguageRuntime> {
     // Attaching (PULUMI_DEBUG_LANGUAGES) requires an answer to the handshake.
     handshake: (_call, callback) => callback(null, new langPb.LanguageHandshakeResponse()),
     // No plugins to install: dynamic resources use the bundled pulumi-nodejs provider
-    // (docs/pulumi-notes.md#no-plugin-downloads).
+    // (docs/pulumi-behaviour.md#no-plugin-downloads).
     getRequiredPlugins: (_call, callback) => callback(null, new langPb.GetRequiredPluginsResponse()),
     getRequiredPackages: (_call, callback) => callback(null, new langPb.GetRequiredPackagesResponse()),
     getPluginInfo: (_call, callback) => callback(null, new pluginPb.PluginInfo().setVersion(sdkVersion)),

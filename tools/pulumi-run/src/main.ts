@@ -42,7 +42,7 @@ function findCli(): string {
 
 /**
  * The engine looks for the language host on PATH, then next to the running `pulumi`
- * (docs/pulumi-notes.md#executables).
+ * (docs/pulumi-behaviour.md#executables).
  */
 function languageHostAvailable(cli: string): boolean {
   const name = "pulumi-language-nodejs";
