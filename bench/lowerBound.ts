@@ -61,19 +61,21 @@ export const LOWER_BOUND: Record<Kind, Record<Operation, Bound>> = {
   },
   NetworkAgentPolicy: {
     create: {
-      calls: 7,
+      calls: 6,
       why:
-        "Policy.GetPoliciesForGroup (AddPolicy always adds: idempotent create needs the lookup) + AddPolicy + " +
+        "Policy.AddPolicy + " +
         "GetPolicyContents + SsContents.Ss_Read + Ss_Update + Ss_Apply + Ss_Release (the section is read first: " +
         "only variables it holds are written, and the UDP port is the first element of an array whose other " +
-        "elements stay as they are: docs/ksc-key-names.md)",
+        "elements stay as they are: docs/ksc-key-names.md); AddPolicy always adds, so idempotent create needs a lookup " +
+        "by name first, but one GetPoliciesForGroup of all groups (-1) serves every policy of the process: left " +
+        "out, as the other lookups",
     },
     read: {
-      calls: 4,
+      calls: 3,
       why:
-        "Policy.GetPolicyData + GetPolicyContents + SsContents.Ss_Read + Ss_Release (settings live behind a handle; " +
-        "the attributes could come from one GetPoliciesForGroup per group, but a group here holds one policy, so " +
-        "that saves nothing)",
+        "GetPolicyContents + SsContents.Ss_Read + Ss_Release (settings live behind a handle; the attributes can " +
+        "come from one GetPoliciesForGroup of all groups (-1) per pass, left out as a shared listing: pulumi-ksc " +
+        "does not share it yet and reads each policy's attributes with Policy.GetPolicyData, docs/performance.md)",
     },
     update: {
       calls: 5,

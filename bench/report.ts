@@ -419,7 +419,7 @@ export function renderReport(results: Results): { markdown: string; chart: Buffe
     "",
     "The fewest calls the Open API allows for the resource's own console object, with the design's rules " +
       "(idempotent create, read-modify-write of the DP object). Looking up ids by name is left out (one search can " +
-      "serve a whole run), and so is the login (counted as sessions).",
+      "serve a whole provider process: devices with FindHosts, policies of all groups with GetPoliciesForGroup -1), and so is the login (counted as sessions).",
     "",
     "| Resource | create | read | update | delete |",
     "|---|---|---|---|---|",

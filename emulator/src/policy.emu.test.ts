@@ -58,6 +58,17 @@ test("AddPolicy never deduplicates: the same data twice gives two policies", asy
   expect(pxgError(await s.call("Policy.GetPolicyData", { nPolicy: a }))?.code).toBe(1186);
 });
 
+test("GetPoliciesForGroup with -1 lists all groups' policies, each under its own group, none inherited", async () => {
+  const id = (await s.ok("Policy.AddPolicy", na("NA Milan all", milan))).PxgRetVal;
+  const all = (await s.ok("Policy.GetPoliciesForGroup", { nGroupId: -1 })).PxgRetVal as P[];
+  expect(all.map((p) => [p.value.KLPOL_ID, p.value.KLPOL_GROUP_ID, p.value.KLPOL_INHERITED])).toEqual([
+    [1, 0, false],
+    [id, milan, false],
+  ]);
+  await s.ok("Policy.DeletePolicy", { nPolicy: id });
+  expect(pxgError(await s.call("Policy.GetPoliciesForGroup", { nGroupId: -2 }))?.code).toBeDefined();
+});
+
 test("for-group lists show ancestors' policies as inherited; effective picks the nearest active one", async () => {
   const forWs = (await s.ok("Policy.GetPoliciesForGroup", { nGroupId: milanWs })).PxgRetVal as P[];
   expect(forWs.map((p) => [p.value.KLPOL_ID, p.value.KLPOL_INHERITED])).toEqual([[1, true]]);

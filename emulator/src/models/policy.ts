@@ -11,6 +11,8 @@ import { checkName } from "./hostGroup";
  * (docs/ksc-open-api.md#sscontents)
  */
 export const MAX_STORAGE_NAME_LENGTH = 31;
+/** Policy.GetPoliciesForGroup's nGroupId for "all groups". */
+const ALL_GROUPS = -1;
 const FORBIDDEN_IN_STORAGE_NAMES = /[/\\:*?"<>]/;
 
 export function checkStorageName(name: string, what: string): void {
@@ -193,8 +195,11 @@ export class PolicyModel {
     if (!s.groups.has(id) || id === s.superGroupId) throw new NotFound(`group ${id} not found`);
   }
 
-  /** The group's own policies, then those of its ancestors (KLPOL_INHERITED true). */
+  /** The group's own policies, then those of its ancestors (KLPOL_INHERITED true). Group -1 means "all groups"
+   *  (docs/ksc-open-api.md#policy): every policy, each under its own group, none marked inherited. */
   forGroup(groupId: number): KParams[] {
+    if (groupId === ALL_GROUPS)
+      return [...this.b.state.policies.values()].map((p) => this.attributes(p, false));
     this.group(groupId);
     const all = [...this.b.state.policies.values()];
     const own = all.filter((p) => p.groupId === groupId).map((p) => this.attributes(p, false));

@@ -98,6 +98,8 @@ export interface PolicyApi {
   updatePolicyData(policyId: number, change: PolicyDataChange): Promise<void>;
   deletePolicy(policyId: number): Promise<void>;
   getPoliciesForGroup(groupId: number): Promise<PolicyRecord[]>;
+  /** Every group's policies in one call (GetPoliciesForGroup with nGroupId -1, "all groups"). */
+  getAllPolicies(): Promise<PolicyRecord[]>;
   /** Opens an SsContents handle for the policy's current revision. Release it with ssContents.release. */
   getPolicyContents(policyId: number, lifetimeMs?: number): Promise<string>;
 }

@@ -273,6 +273,7 @@ describe("argument names and idempotency marks", () => {
       acceptParent: true,
       inherited: false,
     });
+    expect((await pol.getAllPolicies()).map((x) => x.groupId)).toEqual([3]);
     expect(calls.map((c) => [c.method, c.args, c.idempotent])).toEqual([
       ["UaControl.GetUpdateAgentsList", {}, true],
       ["UaControl.SetAssignUasAutomatically", { bEnabled: false }, true],
@@ -293,6 +294,7 @@ describe("argument names and idempotency marks", () => {
         false,
       ],
       ["Policy.GetPoliciesForGroup", { nGroupId: 3 }, true],
+      ["Policy.GetPoliciesForGroup", { nGroupId: -1 }, true], // -1: "all groups"
     ]);
   });
 });

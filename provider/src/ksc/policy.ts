@@ -5,6 +5,8 @@ import { Caller, IDEMPOTENT_WRITE, READ, WRITE } from "./caller";
 import { KeyNames } from "./keys";
 
 /** The attributes a caller sets: the client's field names are the logical key names of keys.ts (group `policy`). */
+/** GetPoliciesForGroup's nGroupId for "all groups". */
+const ALL_GROUPS = -1;
 const SETTABLE = ["displayName", "active", "acceptParent", "forceDistribToChildren"] as const;
 
 export class PolicyClient implements PolicyApi {
@@ -58,6 +60,11 @@ export class PolicyClient implements PolicyApi {
 
   async getPoliciesForGroup(groupId: number): Promise<PolicyRecord[]> {
     return this.list("Policy.GetPoliciesForGroup", groupId);
+  }
+
+  /** nGroupId -1 means "all groups" (docs/ksc-open-api.md#policy): one reply, each policy under its own group. */
+  async getAllPolicies(): Promise<PolicyRecord[]> {
+    return this.list("Policy.GetPoliciesForGroup", ALL_GROUPS);
   }
 
   /** Opens an SsContents handle (current revision). A repeat on failure may leave a handle that expires by itself. */

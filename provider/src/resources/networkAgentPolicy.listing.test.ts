@@ -1,6 +1,7 @@
-// The check of a new NetworkAgentPolicy lists its group's policies; the create of the same provider process takes
-// that listing instead of asking again (findByNameForCreate), and stays idempotent: a policy made before the
-// check is found, and a listing this process may have made stale by a write of its own is not used.
+// The checks of new NetworkAgentPolicies share one listing of all groups' policies per provider process; the create
+// of a checked declaration takes that listing instead of asking again (findByNameForCreate), and stays idempotent:
+// a policy made before the check is found, and a listing this process may have made stale for a group by a write of
+// its own is not used for that group (docs/performance.md#policy-lookups).
 import { RESOURCE_NAME_KEY } from "./common";
 import * as na from "./networkAgentPolicy";
 import type { NetworkAgentPolicyCheckedInputs } from "./schema.generated";
@@ -67,4 +68,48 @@ test("a policy this process adds on the group after the check drops the group's 
   await na.create(ctx, first);
   expect(ksc.count(LIST)).toBe(3);
   expect(ksc.count("Policy.AddPolicy")).toBe(2);
+});
+
+test("the checks of new policies on several groups share one listing of all groups, and their creates take it", async () => {
+  const declarations = [GROUPS.milan, GROUPS.rome, GROUPS.headOffice].map((group) =>
+    naInputs({ group, name: "Site agents", [RESOURCE_NAME_KEY]: `agents-${group}` }),
+  );
+  for (const inputs of declarations) expect(await na.verify(ctx, {}, inputs)).toEqual([]);
+  for (const inputs of declarations) await na.create(ctx, inputs);
+  expect(ksc.count(LIST)).toBe(1);
+  expect(ksc.count("Policy.AddPolicy")).toBe(3);
+  const made = [...ksc.policies.values()].filter((p) => p.displayName === "Site agents");
+  expect(made.map((p) => p.groupId).sort()).toEqual([GROUPS.milan, GROUPS.rome, GROUPS.headOffice].sort());
+});
+
+test("the listing of all groups tells the groups apart: a policy of the same name on another group is not this one", async () => {
+  const earlier = ksc.context();
+  await na.create(
+    earlier,
+    naInputs({ group: GROUPS.rome, name: "Site agents", [RESOURCE_NAME_KEY]: "rome" }),
+  );
+  const milan = naInputs({ group: GROUPS.milan, name: "Site agents", [RESOURCE_NAME_KEY]: "milan" });
+  expect(await na.verify(ctx, {}, milan)).toEqual([]);
+  const { outs } = await na.create(ctx, milan);
+  expect(outs.adopted).toBe(false);
+  expect(outs.groupId).toBe(GROUPS.milan);
+  expect(ksc.count("Policy.AddPolicy")).toBe(2);
+});
+
+test("a policy this process renames on a group makes the listing stale for that group only", async () => {
+  const earlier = ksc.context();
+  const old = await na.create(earlier, declared("Milan agents", "old"));
+  const inputs = declared("Milan agents", "new");
+  const rome = naInputs({ group: GROUPS.rome, name: "Rome agents", [RESOURCE_NAME_KEY]: "rome" });
+  expect(await na.verify(ctx, {}, rome)).toEqual([]);
+  // The old resource renames its policy in this run; the new declaration takes the freed name.
+  await na.update(ctx, String(old.outs.policyId), old.outs, declared("Milan agents (old)", "old"));
+  const listed = ksc.count(LIST);
+  expect(await na.verify(ctx, {}, inputs)).toEqual([]);
+  const { outs } = await na.create(ctx, inputs);
+  expect(outs.adopted).toBe(false);
+  expect(outs.policyId).not.toBe(old.outs.policyId);
+  expect(ksc.count(LIST) - listed).toBe(2); // Milan listed by the check and again by the create; Rome's listing not used
+  await na.create(ctx, rome);
+  expect(ksc.count(LIST) - listed).toBe(2);
 });

@@ -147,10 +147,10 @@ function severalMessage(list: PolicyRecord[], group: GroupInfo): string {
 
 // ---- console access ----
 
-/** The group's own Network Agent policies with this name (not those inherited from parent groups). */
-async function findByName(ctx: ResourceContext, groupId: number, name: string): Promise<PolicyRecord[]> {
+/** The group's own Network Agent policies with this name (not those inherited from parent groups), from a
+ *  listing of the group or of all groups. */
+function named(all: PolicyRecord[], ctx: ResourceContext, groupId: number, name: string): PolicyRecord[] {
   const na = ctx.client.networkAgent.product;
-  const all = await ctx.client.policy.getPoliciesForGroup(groupId);
   return all.filter(
     (p) =>
       !p.inherited &&
@@ -161,21 +161,40 @@ async function findByName(ctx: ResourceContext, groupId: number, name: string): 
   );
 }
 
-/** The policy listings of a group taken by a check, for the create of the same process (findByNameForCreate). */
-const checkedListings = (ctx: ResourceContext) =>
-  ctx.state.processState("policy listings for create", () => new Map<string, Promise<PolicyRecord[]>>());
+/** The group's own Network Agent policies with this name, asked of the console now. */
+async function findByName(ctx: ResourceContext, groupId: number, name: string): Promise<PolicyRecord[]> {
+  return named(await ctx.client.policy.getPoliciesForGroup(groupId), ctx, groupId, name);
+}
+
+/** What the checks of new declarations listed in this provider process (findByNameForCreate). */
+interface CheckListings {
+  /** Every group's policies, listed once for all the checks of the process (GetPoliciesForGroup, -1). */
+  all?: Promise<PolicyRecord[]>;
+  /** Groups this process added or deleted a policy on since: the listing above is stale for them. */
+  written: Set<number>;
+  /** The (group, name) pairs a check looked up in the listing: each one's create may take it, once. */
+  checked: Set<string>;
+}
+
+const checkListings = (ctx: ResourceContext) =>
+  ctx.state.processState(
+    "policy listings for create",
+    (): CheckListings => ({ written: new Set(), checked: new Set() }),
+  );
 
 const listingKey = (groupId: number, name: string) => `${groupId}\u0000${name}`;
 
 /**
- * findByName for a new policy: the check of a new declaration lists the group's policies, and the create of the
- * same provider process takes that listing instead of asking again, once. That keeps create idempotent: every
- * policy made before this process started (an earlier run's AddPolicy whose reply was lost among them) is in the
- * listing; within the process, only this resource makes a policy of this name on this group (the check refuses a
- * second declaration), and any AddPolicy or DeletePolicy of this process on the group drops its listings
- * (forgetGroupListings). Someone else adding the same policy in the console between the check and the create is
- * the race that the documented API has in any case (AddPolicy always adds); the next check names both policies.
- * Used without a check (adopt, a retry, another process), it lists the group afresh.
+ * findByName for a new policy. The checks of new declarations share one listing of all groups' policies per
+ * provider process (GetPoliciesForGroup with -1: one call instead of one per group), and the create of a checked
+ * declaration takes that listing instead of asking again, once. That keeps create idempotent: every policy made
+ * before this process started (an earlier run's AddPolicy whose reply was lost among them) is in the listing;
+ * within the process, only this resource makes a policy of this name on this group (the check refuses a second
+ * declaration), and any AddPolicy, DeletePolicy or rename of this process on a group makes the listing stale for
+ * that group, which is then listed on its own (forgetGroupListings). Someone else adding the same policy in the
+ * console between the check and the create is the race that the documented API has in any case (AddPolicy always
+ * adds); the next check names both policies. Used without a check (adopt, a retry, another process), it lists
+ * the group afresh.
  */
 async function findByNameForCreate(
   ctx: ResourceContext,
@@ -183,26 +202,35 @@ async function findByNameForCreate(
   name: string,
   use: "check" | "create" = "check",
 ): Promise<PolicyRecord[]> {
-  const listings = checkedListings(ctx);
+  const listings = checkListings(ctx);
   const key = listingKey(groupId, name);
+  const fresh = !listings.written.has(groupId);
   if (use === "create") {
-    const listed = listings.get(key);
-    listings.delete(key);
-    if (listed) return listed.catch(() => findByName(ctx, groupId, name));
+    const checked = listings.checked.delete(key);
+    if (checked && fresh && listings.all) {
+      return listings.all.then(
+        (all) => named(all, ctx, groupId, name),
+        () => findByName(ctx, groupId, name),
+      );
+    }
     return findByName(ctx, groupId, name);
   }
-  const listing = findByName(ctx, groupId, name);
-  listings.set(key, listing);
-  listing.catch(() => {
-    if (listings.get(key) === listing) listings.delete(key);
-  });
-  return listing;
+  if (!fresh) return findByName(ctx, groupId, name);
+  if (!listings.all) {
+    const all = ctx.client.policy.getAllPolicies();
+    listings.all = all;
+    all.catch(() => {
+      if (listings.all === all) listings.all = undefined; // a failed listing is not kept: the next check asks again
+    });
+  }
+  const found = named(await listings.all, ctx, groupId, name);
+  listings.checked.add(key);
+  return found;
 }
 
-/** Drop the check's listings of a group (this process wrote a policy on it). */
+/** The check's listing is stale for this group from now on (this process adds, deletes or renames a policy on it). */
 function forgetGroupListings(ctx: ResourceContext, groupId: number): void {
-  const listings = checkedListings(ctx);
-  for (const key of [...listings.keys()]) if (key.startsWith(`${groupId}\u0000`)) listings.delete(key);
+  checkListings(ctx).written.add(groupId);
 }
 
 function readSettings(ctx: ResourceContext, policyId: number): Promise<Settings> {
@@ -254,7 +282,9 @@ export function differencesFrom(i: Inputs, p: PolicyRecord, settings: Settings):
 
 async function applyAttributes(ctx: ResourceContext, p: PolicyRecord, i: Inputs): Promise<void> {
   const change = attributeChange(p, i);
-  if (Object.keys(change).length > 0) await ctx.client.policy.updatePolicyData(p.id, change);
+  if (Object.keys(change).length === 0) return;
+  if (change.displayName !== undefined) forgetGroupListings(ctx, p.groupId);
+  await ctx.client.policy.updatePolicyData(p.id, change);
 }
 
 /** The settings as declared: what writeSettings() has just written. */
