@@ -171,6 +171,22 @@ describe("devices are listed once a process has looked up a few", () => {
       "HostGroup.GetHostInfo",
     );
   });
+  test("from the listing, names match regardless of case, and one that only KSC's comparison equates is not missed", async () => {
+    ksc.addHost("ＲＯＭＥ-ＤＰ-０１", GROUPS.rome); // full-width letters: the same name as rome-dp-01 to the collator
+    for (const name of ["milan-dp-01", "milan-dp-02", "hq-srv-01", "milan-ws-01"]) {
+      await dp.verify(ctx, {}, dpInputs({ deviceName: name, scopeGroups: [GROUPS.milan] }));
+    }
+    const upper = dpInputs({ deviceName: "MILAN-DP-02", scopeGroups: [GROUPS.milan] });
+    expect(await dp.verify(ctx, {}, upper)).toEqual([]);
+    expect(upper.hostId).toBe(HOSTS["milan-dp-02"]);
+    expect(
+      await dp.verify(ctx, {}, dpInputs({ deviceName: "rome-dp-01", scopeGroups: [GROUPS.rome] })),
+    ).toEqual([
+      { property: "deviceName", reason: expect.stringMatching(/^2 managed devices match "rome-dp-01"/) },
+    ]);
+    expect(ksc.count("HostGroup.FindHosts")).toBe(LIST_DEVICES_AFTER + 1); // both answered from the listing
+  });
+
   test("a listed device without the keep-connection flag is asked for it on its own", async () => {
     const { outs } = await setUpPushServer();
     const flag = resolveKeyNames({}).host.keepConnection;

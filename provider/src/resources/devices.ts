@@ -2,6 +2,7 @@
 import { isNotFound } from "../ksc/errors";
 import { Host } from "../ksc/inventory";
 import { InputError, ResourceContext, errorText, quote, sameName } from "./common";
+import { nameKey } from "./names";
 
 export interface Device {
   hostId: string;
@@ -27,6 +28,34 @@ export const LIST_DEVICES_AFTER = 3;
 interface DeviceList {
   rows: Host[];
   byId: Map<string, Host>;
+  /** Rows by nameKey() of their display name and of their FQDN; rows with a name that has no key, aside. */
+  byName: { keyed: Map<string, Host[]>; unkeyed: Host[] };
+}
+
+function indexByName(rows: Host[]): DeviceList["byName"] {
+  const keyed = new Map<string, Host[]>();
+  const unkeyed: Host[] = [];
+  const add = (name: string | undefined, r: Host) => {
+    if (!name) return;
+    const key = nameKey(name);
+    if (key === undefined) return void unkeyed.push(r);
+    const list = keyed.get(key);
+    if (list) list.push(r);
+    else keyed.set(key, [r]);
+  };
+  for (const r of rows) {
+    add(r.displayName, r);
+    add(r.fqdn, r);
+  }
+  return { keyed, unkeyed };
+}
+
+/** The listed rows whose display name or FQDN is `name` (sameName), without comparing it with every row. */
+function listedByName(list: DeviceList, name: string): Host[] {
+  const key = nameKey(name);
+  const candidates =
+    key === undefined ? list.rows : [...(list.byName.keyed.get(key) ?? []), ...list.byName.unkeyed];
+  return candidates.filter((r) => sameName(r.displayName, name) || sameName(r.fqdn, name));
 }
 
 /** The list of managed devices, once enough lookups were made in this process (else undefined). */
@@ -43,7 +72,7 @@ async function listedDevices(ctx: ResourceContext): Promise<DeviceList | undefin
         "groupId",
         "keepConnection",
       ]);
-      return { rows, byId: new Map(rows.map((r) => [r.hostId, r])) };
+      return { rows, byId: new Map(rows.map((r) => [r.hostId, r])), byName: indexByName(rows) };
     })
     .catch((err: unknown) => {
       // A server that refuses the listing (e.g. an attribute it does not know) is asked device by device.
@@ -89,9 +118,8 @@ export async function deviceConnection(
 }
 
 async function deviceByName(ctx: ResourceContext, name: string): Promise<Device> {
-  const listed = (await listedDevices(ctx))?.rows.filter(
-    (r) => sameName(r.displayName, name) || sameName(r.fqdn, name),
-  );
+  const list = await listedDevices(ctx);
+  const listed = list && listedByName(list, name);
   const rows =
     listed && listed.length > 0
       ? listed
