@@ -11,6 +11,8 @@
 //   BENCH_PHASES="up refresh" … only these phases, in their order (the others are reported as not measured)
 //   BENCH_OUT=bench/out-8 …     write to another folder than bench/out
 //   BENCH_IMPLS=ksc …           pulumi-ksc only, no floor (to compare settings of ours, e.g. MAX_IN_FLIGHT)
+//   BENCH_PROFILE=/tmp/pp …     also write the engine's Go CPU profiles there (pulumi --profiling)
+//   BENCH_FLOOR_STATE=ksc …     the floor's resources hold as much state as ours (floor/kscState.js)
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
@@ -117,7 +119,11 @@ async function runPhase(
   await control(emu, "reset-counters");
   watcher.start();
   const started = process.hrtime.bigint();
-  const result = await stack.run(PHASE_ARGS[phase], { timeoutMs: COMMAND_TIMEOUT_MS });
+  // BENCH_PROFILE=<dir>: the CLI's own --profiling (Go CPU and memory profiles of the engine, for `go tool pprof`).
+  const profile = process.env.BENCH_PROFILE
+    ? ["--profiling", path.join(path.resolve(process.env.BENCH_PROFILE), `${n}-${impl}-${phase}`)]
+    : [];
+  const result = await stack.run([...PHASE_ARGS[phase], ...profile], { timeoutMs: COMMAND_TIMEOUT_MS });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const processes = watcher.stop();
   const counters = (await control(emu, "counters")) as {
@@ -181,7 +187,9 @@ async function runSize(
   };
   const stacks: Partial<Record<Impl, TestStack>> = {};
   try {
-    stacks.floor = await newStack(path.join(benchDir, "floor"), { config: { sites: String(sites) } });
+    const floorConfig: Record<string, string> = { sites: String(sites) };
+    if (process.env.BENCH_FLOOR_STATE === "ksc") floorConfig.kscState = "true";
+    stacks.floor = await newStack(path.join(benchDir, "floor"), { config: floorConfig });
     stacks.ksc = await newStack(path.join(benchDir, "program"), {
       config: {
         sites: String(sites),

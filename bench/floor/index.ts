@@ -6,7 +6,15 @@ import { estate } from "../estate";
 
 type Props = Record<string, unknown>;
 
-// Serialized into the state like ours, so kept self-contained: outputs = inputs plus a host id.
+const config = new pulumi.Config();
+// `kscState: true`: every resource also holds the properties pulumi-ksc's resource of its kind stores (kscState.js),
+// to tell the engine's cost of that state from the provider's own cost (docs/performance.md).
+const kscState: string | undefined = config.getBoolean("kscState")
+  ? require.resolve("./kscState.js")
+  : undefined;
+
+// Serialized into the state like ours, so kept self-contained: outputs = inputs plus a host id (and, with
+// kscState, pulumi-ksc's output-only properties; only the module's path is captured).
 const noop: pulumi.dynamic.ResourceProvider = {
   async diff(_id: string, olds: Props, news: Props) {
     const changed = Object.keys(news).some(
@@ -16,7 +24,8 @@ const noop: pulumi.dynamic.ResourceProvider = {
   },
   async create(inputs: Props) {
     const device = typeof inputs.device === "string" ? inputs.device : undefined;
-    const outs = { ...inputs, ...(device ? { hostId: `host-${device}` } : {}) };
+    const extra = kscState ? require(kscState).outputs(inputs) : {};
+    const outs = { ...inputs, ...(device ? { hostId: `host-${device}` } : {}), ...extra };
     return { id: require("crypto").randomUUID() as string, outs };
   },
   async read(id: string, props?: Props) {
@@ -31,11 +40,11 @@ const noop: pulumi.dynamic.ResourceProvider = {
 class Noop extends pulumi.dynamic.Resource {
   declare readonly hostId: pulumi.Output<string>;
   constructor(type: string, name: string, props: Props, opts?: pulumi.CustomResourceOptions) {
-    super(noop, name, { hostId: undefined, ...props }, opts, "floor", type);
+    const extra = kscState ? require(kscState).inputs(type, name, props) : {};
+    super(noop, name, { hostId: undefined, ...props, ...extra }, opts, "floor", type);
   }
 }
 
-const config = new pulumi.Config();
 const sites = estate(config.requireNumber("sites"), config.getBoolean("changed") ?? false);
 
 for (const site of sites) {
